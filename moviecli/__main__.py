@@ -1,0 +1,3 @@
+from moviecli.cli import main
+
+main()

@@ -1,0 +1,17 @@
+"""The project's own exceptions: raised deep down, turned into one-line messages and exit codes by cli.py."""
+
+
+class MovieCliError(Exception):
+    """Base of every error moviecli reports to the user (exit code 1)."""
+
+
+class ParseError(MovieCliError):
+    """Raised by the parser when a text is not a title page (e.g. no recognisable title)."""
+
+
+class LoadError(MovieCliError):
+    """Raised by load when a file cannot be read as a page (missing, unreadable, binary, too large)."""
+
+
+class DatabaseError(MovieCliError):
+    """Raised when the database is missing, not a moviecli catalog, or a statement is refused."""
