@@ -1,0 +1,70 @@
+"""The readable title card of `moviecli show` (the table form of a record)."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+WIDTH = 80
+CAST_SHOWN = 15
+
+
+def _money(entry: dict[str, Any]) -> str:
+    text = f"{entry['amount']:,} {entry['currency']}"
+    extras = [entry["country"], entry["date"], "estimated" if entry["estimated"] else None]
+    return text + "".join(f", {e}" for e in extras if e)
+
+
+def title_card(record: dict[str, Any]) -> str:
+    """A few labelled lines per title: who made it, what it is about, what it earned."""
+    years = str(record["year"] or "?")
+    if record["end_year"] or record["kind"] in ("tv_series", "tv_mini_series"):
+        years += f"–{record['end_year'] or ''}"
+    lines = [f"{record['title']} ({years})", "=" * min(WIDTH, len(record["title"]) + len(years) + 3)]
+
+    def field(label: str, value: Any) -> None:
+        if value in (None, [], ""):
+            return
+        if isinstance(value, list):
+            value = ", ".join(value)
+        wrapped = textwrap.wrap(str(value), WIDTH - 14) or [""]
+        lines.append(f"{label:<13} {wrapped[0]}")
+        lines.extend(f"{'':<13} {w}" for w in wrapped[1:])
+
+    field("Kind", record["kind"].replace("_", " "))
+    field("Original", record["original_title"])
+    field("Runtime", f"{record['runtime_minutes']} min" if record["runtime_minutes"] else None)
+    field("Genres", record["genres"])
+    certificate = record["certificate"]
+    if certificate and record["certificate_reason"]:
+        certificate += f" ({record['certificate_reason']})"
+    field("Certificate", certificate)
+    if record["rating"] is not None:
+        field("Rating", f"{record['rating']}/10" + (f" from {record['votes']:,} votes" if record["votes"] else ""))
+    field("Metascore", record["metascore"])
+    field("Directors", record["directors"])
+    field("Writers", [w["name"] + (f" ({w['credit']})" if w["credit"] else "") for w in record["writers"]])
+    field("Creators", record["creators"])
+    field("Stars", record["stars"])
+    field("Countries", record["countries"])
+    field("Languages", record["languages"])
+    if record["release_date"]:
+        country = f" ({record['release_country']})" if record["release_country"] else ""
+        field("Released", record["release_date"] + country)
+    if record["awards"]:
+        field("Awards", record["awards"]["text"])
+    for entry in record["box_office"]:
+        field(entry["kind"].replace("_", " ").capitalize(), _money(entry))
+    field("Summary", record["summary"])
+    if record["cast"]:
+        lines.append("Cast")
+        for member in record["cast"][:CAST_SHOWN]:
+            role = member["character"] or ""
+            if member["note"]:
+                role += f" ({member['note']})"
+            lines.append(f"  {member['name']:<28} {role}".rstrip())
+        if len(record["cast"]) > CAST_SHOWN:
+            lines.append(f"  … and {len(record['cast']) - CAST_SHOWN} more")
+    if record["reviews"]:
+        lines.append(f"Reviews       {len(record['reviews'])} on the page (moviecli reviews {record['title']!r})")
+    return "\n".join(lines)

@@ -1,0 +1,188 @@
+-- moviecli's catalog: every table and index, and nothing else creates one.
+-- Applied by moviecli/db.py to a new database; PRAGMA user_version records the schema version.
+-- Child rows of a title go with it (ON DELETE CASCADE), so replacing a title never leaves strays.
+
+-- The original text of every page ever loaded: nothing is lost, and pages can be re-parsed later.
+CREATE TABLE IF NOT EXISTS pages (
+    id             INTEGER PRIMARY KEY,
+    path           TEXT NOT NULL,
+    sha256         TEXT NOT NULL UNIQUE,
+    text           TEXT NOT NULL,
+    encoding       TEXT NOT NULL DEFAULT 'utf-8',
+    loaded_at      TEXT NOT NULL,
+    parser_version TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS titles (
+    id                 INTEGER PRIMARY KEY,
+    imdb_id            TEXT UNIQUE,             -- tt0113627; set by merges with other sources
+    page_id            INTEGER REFERENCES pages(id) ON DELETE SET NULL,  -- the page the data came from
+    title              TEXT NOT NULL,
+    year               INTEGER,
+    end_year           INTEGER,
+    kind               TEXT NOT NULL,
+    original_title     TEXT,
+    runtime_minutes    INTEGER,
+    summary            TEXT,
+    storyline          TEXT,
+    storyline_author   TEXT,
+    certificate        TEXT,
+    certificate_reason TEXT,
+    rating             REAL,
+    votes              INTEGER,
+    metascore          INTEGER,
+    user_reviews       INTEGER,
+    critic_reviews     INTEGER,
+    popularity         INTEGER,
+    awards_oscars      INTEGER,
+    awards_wins        INTEGER,
+    awards_nominations INTEGER,
+    awards_text        TEXT,
+    release_date       TEXT,                    -- ISO yyyy-mm-dd
+    release_country    TEXT,
+    aspect_ratio       TEXT,
+    updated_at         TEXT NOT NULL
+);
+-- A title's identity is its title, year and kind: one page title per identity, ever.
+CREATE UNIQUE INDEX IF NOT EXISTS titles_page_identity
+    ON titles (title, ifnull(year, 0), kind) WHERE page_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS titles_by_title ON titles (title COLLATE NOCASE, year);
+CREATE INDEX IF NOT EXISTS titles_by_year ON titles (year, title);
+CREATE INDEX IF NOT EXISTS titles_by_rating ON titles (rating);
+CREATE INDEX IF NOT EXISTS titles_by_votes ON titles (votes);
+CREATE INDEX IF NOT EXISTS titles_by_page ON titles (page_id);
+
+CREATE TABLE IF NOT EXISTS people (
+    id         INTEGER PRIMARY KEY,
+    imdb_id    TEXT UNIQUE,                     -- nm0000115; set by merges with other sources
+    name       TEXT NOT NULL,
+    name_key   TEXT NOT NULL,                   -- casefolded, accents removed: "zoe" finds "Zoë"
+    birth_year INTEGER,
+    death_year INTEGER
+);
+CREATE INDEX IF NOT EXISTS people_by_name ON people (name);
+CREATE INDEX IF NOT EXISTS people_by_key ON people (name_key);
+
+-- Every credit of a person on a title, in billing order within its role.
+CREATE TABLE IF NOT EXISTS credits (
+    title_id  INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    role      TEXT NOT NULL CHECK (role IN ('director', 'writer', 'creator', 'star', 'actor')),
+    position  INTEGER NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    character TEXT,                             -- cast only
+    note      TEXT,                             -- cast: "as Al Henderson", "voice"
+    credit    TEXT,                             -- writers: "screenplay by"
+    PRIMARY KEY (title_id, role, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS credits_by_person ON credits (person_id, role);
+
+CREATE TABLE IF NOT EXISTS genres (
+    title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    genre    TEXT NOT NULL,
+    PRIMARY KEY (title_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS genres_by_genre ON genres (genre COLLATE NOCASE, title_id);
+
+CREATE TABLE IF NOT EXISTS countries (
+    title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    country  TEXT NOT NULL,
+    PRIMARY KEY (title_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS countries_by_country ON countries (country COLLATE NOCASE, title_id);
+
+CREATE TABLE IF NOT EXISTS languages (
+    title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    language TEXT NOT NULL,
+    PRIMARY KEY (title_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS languages_by_language ON languages (language COLLATE NOCASE, title_id);
+
+-- Money stays in its own currency as an integer: never converted, never summed across currencies.
+CREATE TABLE IF NOT EXISTS box_office (
+    title_id  INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    position  INTEGER NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('budget', 'opening_weekend', 'gross', 'worldwide_gross')),
+    amount    INTEGER NOT NULL,
+    currency  TEXT NOT NULL,
+    country   TEXT,
+    date      TEXT,
+    estimated INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (title_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS box_office_by_amount ON box_office (kind, amount);
+CREATE INDEX IF NOT EXISTS box_office_by_currency ON box_office (currency, amount);
+
+CREATE TABLE IF NOT EXISTS reviews (
+    id            INTEGER PRIMARY KEY,
+    title_id      INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    review_title  TEXT,
+    author        TEXT,
+    date          TEXT,
+    location      TEXT,
+    rating        INTEGER,
+    helpful       INTEGER,
+    helpful_total INTEGER,
+    text          TEXT
+);
+CREATE INDEX IF NOT EXISTS reviews_by_title ON reviews (title_id, position);
+CREATE INDEX IF NOT EXISTS reviews_by_author ON reviews (author COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS reviews_by_helpful ON reviews (helpful);
+
+CREATE TABLE IF NOT EXISTS soundtracks (
+    title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    song     TEXT NOT NULL,
+    credits  TEXT NOT NULL DEFAULT '[]',        -- JSON array of lines: "Performed by Sting"
+    PRIMARY KEY (title_id, position)
+) WITHOUT ROWID;
+
+-- The other lists of a page, one row per item: trivia, goofs, quotes, crazy_credits,
+-- alternate_versions, connections, keywords, taglines, akas, filming_locations, companies,
+-- official_sites, sound_mix, color, and the parser's warnings.
+CREATE TABLE IF NOT EXISTS title_items (
+    title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    list     TEXT NOT NULL CHECK (list IN (
+                 'trivia', 'goofs', 'quotes', 'crazy_credits', 'alternate_versions', 'connections',
+                 'keywords', 'taglines', 'akas', 'filming_locations', 'companies', 'official_sites',
+                 'sound_mix', 'color', 'warnings')),
+    position INTEGER NOT NULL,
+    text     TEXT NOT NULL,
+    PRIMARY KEY (title_id, list, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS title_items_by_text ON title_items (list, text COLLATE NOCASE);
+
+-- Full-text search over titles, summaries, storylines, reviews, trivia, goofs and quotes.
+-- search_docs says what each indexed text is; search_index (FTS5) holds the text under the same
+-- rowid. Deleting a title cascades to search_docs, and the trigger keeps the index in step.
+CREATE TABLE IF NOT EXISTS search_docs (
+    id       INTEGER PRIMARY KEY,
+    title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    field    TEXT NOT NULL CHECK (field IN ('title', 'summary', 'storyline', 'review', 'trivia', 'goofs', 'quotes'))
+);
+CREATE INDEX IF NOT EXISTS search_docs_by_title ON search_docs (title_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5 (
+    text,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS search_docs_delete AFTER DELETE ON search_docs BEGIN
+    DELETE FROM search_index WHERE rowid = old.id;
+END;
+
+-- One row per `moviecli load` run: what it read and what came of it.
+CREATE TABLE IF NOT EXISTS imports (
+    id          INTEGER PRIMARY KEY,
+    command     TEXT NOT NULL,                  -- 'load', 'reparse', 'load-imdb'
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    sources     TEXT NOT NULL DEFAULT '[]',     -- JSON array of the paths given
+    loaded      INTEGER NOT NULL DEFAULT 0,
+    replaced    INTEGER NOT NULL DEFAULT 0,
+    unchanged   INTEGER NOT NULL DEFAULT 0,
+    failed      INTEGER NOT NULL DEFAULT 0,
+    failures    TEXT NOT NULL DEFAULT '[]'      -- JSON array of {path, reason}
+);
+CREATE INDEX IF NOT EXISTS imports_by_start ON imports (started_at);
