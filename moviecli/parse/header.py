@@ -1,0 +1,282 @@
+"""The top of the page: title and year, original title, subtext, rating, review counts, metascore,
+popularity, awards and the plot summary.
+
+The header runs from the first line to the cast block; `header_end` finds that boundary so that the
+same shapes further down (a review's `8/10`, a `(1995)` in a connection) are never read as header data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from moviecli.errors import ParseError
+from moviecli.models import Awards
+from moviecli.parse.lines import clean, is_label, next_nonempty, strip_links
+from moviecli.parse.values import GENRES, iso_date, to_int
+
+_KIND_WORDS = (
+    ("TV Mini-Series", "tv_mini_series"),
+    ("TV Mini Series", "tv_mini_series"),
+    ("TV Series", "tv_series"),
+    ("TV Movie", "tv_movie"),
+    ("TV Episode", "tv_episode"),
+    ("TV Special", "tv_special"),
+    ("TV Short", "short"),
+    ("Video Game", "video_game"),
+    ("Video", "video"),
+)
+_KIND_ALT = "|".join(re.escape(w) for w, _ in _KIND_WORDS)
+# `Leaving Las Vegas (1995)`, `The Wire (2002–2008)`, `Roary the Racing Car (2007– )`, `Foo (2001/I)`,
+# older `Foo (TV Movie 1998)`.
+TITLE_LINE = re.compile(
+    rf"^(?P<title>.+?)\s*\((?:(?P<kind>{_KIND_ALT}) )?(?P<year>\d{{4}})(?:/[IVX]+)?"
+    r"(?:\s*(?P<dash>[–—-])\s*(?P<end>\d{4})?\s*)?\)$"
+)
+_ORIGINAL = re.compile(r'^"?(?P<title>.+?)"?\s*\(original title\)$')
+_RATING = re.compile(r"^(?P<rating>\d{1,2}(?:\.\d+)?)/10$")
+_OLD_RATING = re.compile(r"^Ratings: (?P<rating>\d{1,2}(?:\.\d+)?)/10 from (?P<votes>[\d,]+) users?$")
+_REVIEW_COUNTS = re.compile(
+    r"^(?:Reviews:\s*)?(?:(?P<user>[\d,]+) users?)?\s*\|?\s*(?:(?P<critic>[\d,]+) critics?)?$", re.IGNORECASE
+)
+_METASCORE = re.compile(r"^Metascore:\s*(?P<score>\d{1,3})(?:/100)?$")
+# The up/down arrow of the weekly change is an image the extractor drops: `1,471 ( 290)`.
+_POPULARITY = re.compile(r"^(?P<rank>\d[\d,]*)\s*\(\s*[-+]?[\d,]*\s*\)$")
+_AWARDS = re.compile(
+    r"^(?:.*\|\s*)?(?P<text>(?:Won|Nominated for) \d+ .*|\d+ (?:wins?|nominations?)\b.*)$", re.IGNORECASE
+)
+_RUNTIME = re.compile(r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*min)?$")
+_PARTIAL_DATE = re.compile(r"^(?:(?:\d{1,2} )?[A-Z][a-z]{2,8}\.? )?(?:\d{1,2}, )?\d{4}$")
+_CERT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+\-/. ]{0,14}$")
+# Section starts that end the header (cast headers are matched by cast.CAST_HEADER).
+_AFTER_HEADER = frozenset(
+    {"Storyline", "Did You Know?", "User Reviews", "Details", "Box Office", "Technical Specs", "Company Credits"}
+)
+_FURNITURE = re.compile(
+    r"(?:^Trailer$|^\d+:\d+ \| Trailer$|^\d+ videos? \| \d+ images?$|Poster$|^Watch Trailer|Share\.\.\.$|"
+    r"^Watch now$|^At Amazon|^Own it$|^Buy it at|^Add a Plot|^Your rating:?$|^-/10 X$|^Learn more$|"
+    r"^MOVIEmeter$|^SEE RANK$|^Top \d+$|^(?:Up|Down) [\d,]+ this week$|^Reviews$|^Popularity$|^Metascore$|"
+    r"^From metacritic\.com$|^\d{1,2}\.\d$|^\d+ photos?\b|IMDbPro|»|◄|►)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Header:
+    """What the top of the page says, plus where things are, for the credits parser."""
+
+    title: str
+    title_index: int
+    end: int
+    year: int | None = None
+    end_year: int | None = None
+    ranged: bool = False  # `(2002–2008)` or `(2007– )`: only series have a year range
+    kind: str | None = None
+    original_title: str | None = None
+    certificate: str | None = None
+    runtime_minutes: int | None = None
+    genres: list[str] = field(default_factory=list)
+    release_date: str | None = None
+    release_country: str | None = None
+    rating: float | None = None
+    votes: int | None = None
+    metascore: int | None = None
+    user_reviews: int | None = None
+    critic_reviews: int | None = None
+    popularity: int | None = None
+    awards: Awards | None = None
+    summary: str | None = None
+    used: set[int] = field(default_factory=set)  # header lines already read as data
+
+
+def header_end(lines: list[str], is_cast_header: object) -> int:
+    """Index of the first line after the header: the cast block or a later section."""
+    for i, line in enumerate(lines):
+        if line in _AFTER_HEADER or (callable(is_cast_header) and is_cast_header(line)):
+            return i
+    return len(lines)
+
+
+def find_title(lines: list[str], end: int) -> tuple[int, re.Match[str] | None]:
+    """The title line: the first `Name (year)` line of the header, or an in-development stub's first line."""
+    for i in range(end):
+        m = TITLE_LINE.match(lines[i])
+        if m and not is_label(lines[i]):
+            return i, m
+    # In-development titles have no year; their page says so, and its first line is the title.
+    if any("in-development" in x or "in development" in x for x in lines[: end + 20]):
+        i = next_nonempty(lines, -1, end)
+        if i is not None and not is_label(lines[i]) and "»" not in lines[i] and len(lines[i]) <= 200:
+            return i, None
+    raise ParseError("no title found: no 'Title (year)' line in the page's header")
+
+
+def parse_header(lines: list[str], end: int) -> Header:
+    """Read every header block; raises ParseError when there is no title."""
+    t, m = find_title(lines, end)
+    if m is None:
+        head = Header(title=lines[t], title_index=t, end=end)
+    else:
+        head = Header(title=clean(m["title"]), title_index=t, end=end, year=int(m["year"]))
+        if m["end"]:
+            head.end_year = int(m["end"])
+        head.ranged = bool(m["dash"])
+        if m["kind"]:
+            head.kind = dict(_KIND_WORDS)[m["kind"]]
+    head.used.add(t)
+    _original_title(lines, head)
+    _subtext(lines, head)
+    _rating(lines, head)
+    _counts(lines, head)
+    _metascore(lines, head)
+    _popularity(lines, head)
+    _awards(lines, head)
+    return head
+
+
+def _original_title(lines: list[str], head: Header) -> None:
+    j = next_nonempty(lines, head.title_index, head.end)
+    if j is not None and (m := _ORIGINAL.match(lines[j])):
+        head.original_title = m["title"].strip()
+        head.used.add(j)
+
+
+def _subtext(lines: list[str], head: Header) -> None:
+    """The `R | 1h 52min | Comedy, Drama | 9 June 1995 (USA)` line (or the older ` - ` form), if any."""
+    j = head.title_index
+    for _ in range(5):
+        j = next_nonempty(lines, j, head.end)
+        if j is None:
+            return
+        if j in head.used:
+            continue
+        found = read_subtext(lines[j])
+        if found is not None:
+            for k, v in found.items():
+                if getattr(head, k) in (None, []):
+                    setattr(head, k, v)
+            head.used.add(j)
+            return
+
+
+def read_subtext(line: str) -> dict[str, object] | None:
+    """Classify every piece of a subtext line; None unless all pieces are understood."""
+    # Older pages separate pieces with " - " and genres with " | "; newer ones use " | " and ", ".
+    pieces = [p.strip() for p in (line.split(" - ") if " - " in line else line.split("|"))]
+    pieces = [p for p in pieces if p and not p.startswith("See ")]
+    out: dict[str, object] = {}
+    for n, piece in enumerate(pieces):
+        got = _subtext_piece(piece)
+        if got is None and n == 0 and _CERT.match(piece) and len(pieces) > 1:
+            got = {"certificate": piece}
+        if got is None or any(k in out for k in got):
+            return None
+        out.update(got)
+    if not out or set(out) == {"certificate"}:
+        return None
+    return out
+
+
+def _subtext_piece(piece: str) -> dict[str, object] | None:
+    genres = [g.strip() for g in re.split(r"[,|]", piece) if g.strip()]
+    if genres and all(g in GENRES for g in genres):
+        return {"genres": genres}
+    m = _RUNTIME.match(piece)
+    if m and (m["h"] or m["m"]):
+        return {"runtime_minutes": int(m["h"] or 0) * 60 + int(m["m"] or 0)}
+    for word, kind in _KIND_WORDS:
+        if piece == word or piece.startswith(word + " "):
+            rest = piece[len(word) :].strip()
+            if not rest or re.fullmatch(r"\(\d{4}.*\)", rest):
+                return {"kind": kind}
+            release = _release(rest)
+            return None if release is None else {"kind": kind, **release}
+    return _release(piece)
+
+
+def _release(piece: str) -> dict[str, object] | None:
+    """`9 June 1995 (USA)` → date and country; a partial date (`February 2008`) gives the country only."""
+    m = re.match(r"^(?P<date>[^()]+?)\s*(?:\((?P<country>[^()]+)\))?$", piece)
+    if not m or not _PARTIAL_DATE.match(m["date"]):
+        return None
+    return {"release_date": iso_date(m["date"]), "release_country": m["country"]}
+
+
+def _rating(lines: list[str], head: Header) -> None:
+    for i in range(head.end):
+        if m := _OLD_RATING.match(lines[i]):
+            rating, votes = float(m["rating"]), to_int(m["votes"])
+        elif m := _RATING.match(lines[i]):
+            rating, votes = float(m["rating"]), None
+            j = next_nonempty(lines, i, head.end)
+            if j is not None and (votes := to_int(lines[j])) is not None:
+                head.used.add(j)
+        else:
+            continue
+        if 1 <= rating <= 10:
+            head.rating, head.votes = rating, votes
+            head.used.add(i)
+            return
+
+
+def _counts(lines: list[str], head: Header) -> None:
+    for i in range(head.end):
+        m = _REVIEW_COUNTS.match(lines[i])
+        if m and (m["user"] or m["critic"]):
+            head.used.add(i)
+            if head.user_reviews is None and head.critic_reviews is None:
+                head.user_reviews = to_int(m["user"]) if m["user"] else None
+                head.critic_reviews = to_int(m["critic"]) if m["critic"] else None
+
+
+def _metascore(lines: list[str], head: Header) -> None:
+    """`Metascore: 70/100`, or `70` then `Metascore`, or (labels stripped) a bare 0-100 after the title."""
+    for i in range(head.title_index + 1, head.end):
+        line = lines[i]
+        if line in ("Videos", "Photos", "People who liked this also liked..."):
+            return
+        if m := _METASCORE.match(line):
+            head.metascore = int(m["score"])
+            head.used.add(i)
+            return
+        if i not in head.used and re.fullmatch(r"\d{1,3}", line) and int(line) <= 100:
+            head.metascore = int(line)
+            head.used.add(i)
+            return
+
+
+def _popularity(lines: list[str], head: Header) -> None:
+    for i in range(head.end):
+        if (m := _POPULARITY.match(lines[i])) and i not in head.used:
+            head.popularity = to_int(m["rank"])
+            head.used.add(i)
+            return
+
+
+def _awards(lines: list[str], head: Header) -> None:
+    for i in range(head.end):
+        if i in head.used:
+            continue
+        m = _AWARDS.match(strip_links(lines[i]))
+        if m:
+            head.awards = read_awards(m["text"])
+            head.used.add(i)
+            return
+
+
+def read_awards(text: str) -> Awards:
+    """`Won 1 Oscar. Another 31 wins & 29 nominations.` → counts; only a *won* Oscar counts as oscars."""
+    oscars = re.search(r"\bWon (\d+) Oscars?\b", text, re.IGNORECASE)
+    wins = re.search(r"\b(\d+) wins?\b", text)
+    noms = re.search(r"\b(\d+) nominations?\b", text)
+    return Awards(
+        oscars=int(oscars[1]) if oscars else None,
+        wins=int(wins[1]) if wins else None,
+        nominations=int(noms[1]) if noms else None,
+        text=text.strip(),
+    )
+
+
+def is_furniture(line: str) -> bool:
+    """Header lines that are links or decoration, never data."""
+    return bool(_FURNITURE.search(line))

@@ -1,0 +1,177 @@
+"""Turning a page's text into clean lines, and recognising the lines that are labels or furniture.
+
+Every other parse module works on the list `page_lines(text)` returns: one entry per line of the
+page, stripped, U+00A0 turned into a space and runs of spaces collapsed. Blank lines are kept as ""
+because the page's blocks are separated by them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+# Trailing link texts the extractor glued onto values: "Smoke See more »", "R | See all certifications »",
+# "Stars … | See full cast & crew »", "Writers … | 5 more credits »". The » is what marks them as links.
+_TRAILING_LINK = re.compile(
+    r"\s*(?:\|\s*)?(?:(?:See|Show)\b[^|»]*|\d+ more credits?)\s*»\s*\??\s*$",
+    re.IGNORECASE,
+)
+_TRAILING_SEE_MORE = re.compile(r"\s*\bSee more\s*$")
+
+# Label-only lines. Stripped pages lose some of these, so no parser may *depend* on one being present.
+LABELS = frozenset(
+    {
+        "Director:",
+        "Directors:",
+        "Writer:",
+        "Writers:",
+        "Creator:",
+        "Creators:",
+        "Star:",
+        "Stars:",
+        "Metascore",
+        "From metacritic.com",
+        "Reviews",
+        "Popularity",
+        "Your rating:",
+        "Cast",
+        "Storyline",
+        "Plot Keywords:",
+        "Taglines:",
+        "Tagline:",
+        "Genres:",
+        "Genre:",
+        "Motion Picture Rating (MPAA)",
+        "Certificate:",
+        "Certification:",
+        "Parents Guide:",
+        "Did You Know?",
+        "Trivia",
+        "Goofs",
+        "Quotes",
+        "Crazy Credits",
+        "Alternate Versions",
+        "Connections",
+        "Soundtracks",
+        "Soundtrack",
+        "Details",
+        "Official Sites:",
+        "Official Site:",
+        "Country:",
+        "Countries:",
+        "Language:",
+        "Languages:",
+        "Release Date:",
+        "Also Known As:",
+        "Filming Locations:",
+        "Filming Location:",
+        "Box Office",
+        "Budget:",
+        "Company Credits",
+        "Production Co:",
+        "Technical Specs",
+        "Runtime:",
+        "Sound Mix:",
+        "Color:",
+        "Aspect Ratio:",
+        "User Reviews",
+        "Frequently Asked Questions",
+        "Message Boards",
+        "Contribute to This Page",
+        "Recently Viewed",
+        "Videos",
+        "Photos",
+        "Edit",
+        "Season:",
+        "Year:",
+        "Note:",
+        "Contact:",
+        "Filmmakers:",
+        "Cast:",
+        "More Info:",
+    }
+)
+# Box-office labels carry a country: "Opening Weekend USA:", "Gross USA:", "Cumulative Worldwide Gross:".
+BOX_OFFICE_LABEL = re.compile(
+    r"^(?P<kind>Budget|Opening Weekend|Gross|Cumulative Worldwide Gross|Worldwide Gross)"
+    r"(?: (?P<country>[^:]{1,40}))?:$"
+)
+
+
+def clean(s: str) -> str:
+    """Collapse whitespace (U+00A0 included) and trim."""
+    return _SPACES.sub(" ", s).strip()
+
+
+def page_lines(text: str) -> list[str]:
+    """Split a page into cleaned lines; tolerates CRLF, lone CR and a leading BOM."""
+    text = text.lstrip("\ufeff")
+    return [clean(line) for line in re.split(r"\r\n|\r|\n", text)]
+
+
+def strip_links(s: str) -> str:
+    """Remove trailing link furniture (`See more »`, `| See all certifications »`, …), repeatedly."""
+    while True:
+        cut = _TRAILING_LINK.sub("", s)
+        cut = _TRAILING_SEE_MORE.sub("", cut)
+        if cut == s:
+            return s.strip()
+        s = cut
+
+
+def is_label(line: str) -> bool:
+    """Whether a line is a section label rather than a value."""
+    return line in LABELS or bool(BOX_OFFICE_LABEL.match(line))
+
+
+def split_list(s: str, sep: str = "|") -> list[str]:
+    """Split a `a | b | c` (or comma) list, dropping link furniture and empty items."""
+    items = [strip_links(clean(x)) for x in strip_links(s).split(sep)]
+    return [x for x in items if x and "»" not in x]
+
+
+def next_nonempty(lines: list[str], i: int, end: int | None = None) -> int | None:
+    """Index of the first non-empty line after i (exclusive), or None."""
+    end = len(lines) if end is None else end
+    for j in range(i + 1, end):
+        if lines[j]:
+            return j
+    return None
+
+
+def prev_nonempty(lines: list[str], i: int) -> int | None:
+    """Index of the last non-empty line before i, or None."""
+    for j in range(i - 1, -1, -1):
+        if lines[j]:
+            return j
+    return None
+
+
+def find(lines: list[str], pred: Callable[[str], bool], start: int = 0, end: int | None = None) -> int | None:
+    """Index of the first line in [start, end) satisfying pred, or None."""
+    end = len(lines) if end is None else end
+    for j in range(max(start, 0), min(end, len(lines))):
+        if pred(lines[j]):
+            return j
+    return None
+
+
+def label_value(lines: list[str], labels: set[str] | frozenset[str], start: int = 0) -> tuple[int, str | None] | None:
+    """Find a label line and its value (the next non-empty line, unless that is another label).
+
+    Returns (label index, value or None) or None when the label is absent. A label followed directly by
+    another label has no value: the format's "empty value" quirk (`Gross USA:` then `Cumulative …:`).
+    """
+    for i in range(max(start, 0), len(lines)):
+        line = lines[i]
+        if line in labels:
+            j = next_nonempty(lines, i)
+            if j is None or is_label(lines[j]):
+                return i, None
+            return i, lines[j]
+        head, sep, rest = line.partition(": ")
+        if sep and f"{head}:" in labels and rest.strip():
+            return i, rest.strip()
+    return None

@@ -1,0 +1,129 @@
+"""The storyline section: storyline and its author, plot keywords, taglines, genres, certificate.
+
+Stripped pages lose `Storyline`, `Plot Keywords:`, `Taglines:`, `Genres:` and `Certificate:`; the
+`Plot Summary | Plot Synopsis` link line and the `See all certifications »` link stay, and anchor
+the blocks: the storyline is just before the link line, the keywords list ends with `See All (73) »`,
+the genre list is made only of genre names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from moviecli.parse.lines import find, is_label, label_value, prev_nonempty, split_list, strip_links
+from moviecli.parse.values import is_genre_list
+
+_PLOT_LINKS = re.compile(r"^(?:Plot Summary|Add Full Plot)\s*\|", re.IGNORECASE)
+_NO_STORY = re.compile(r"^(?:Add Full Plot|Plot Summary)\b", re.IGNORECASE)
+_WRITTEN_BY = re.compile(r"\s*Written by\s+(?P<author>[^<>]+?)\s*(?:<[^<>]*>)?\s*$")
+_CERT_LINK = re.compile(r"\|?\s*See all certifications\s*»?\s*$", re.IGNORECASE)
+_RATED = re.compile(r"^Rated (?P<cert>\S+)(?:\s+(?P<reason>.+))?$")
+_SECTION_ENDS = frozenset(
+    {
+        "Did You Know?",
+        "Details",
+        "Official Sites:",
+        "Country:",
+        "Countries:",
+        "Release Date:",
+        "Box Office",
+        "Technical Specs",
+        "Company Credits",
+        "User Reviews",
+        "Parents Guide:",
+        "Motion Picture Rating (MPAA)",
+        "Certificate:",
+    }
+)
+
+
+@dataclass
+class Storyline:
+    storyline: str | None = None
+    storyline_author: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    taglines: list[str] = field(default_factory=list)
+    genres: list[str] = field(default_factory=list)
+    certificate: str | None = None
+    certificate_reason: str | None = None
+
+
+def parse_storyline(lines: list[str], start: int) -> Storyline:
+    """Read the section that follows the cast block (lines from `start`)."""
+    out = Storyline()
+    end = find(lines, lambda x: x in _SECTION_ENDS, start) or len(lines)
+    links = find(lines, lambda x: bool(_PLOT_LINKS.match(x)), start, end)
+    _story(lines, start, links, out)
+    after = links + 1 if links is not None else start
+    genres_at = _genres(lines, after, end, out)
+    _keywords_and_taglines(lines, after, genres_at if genres_at is not None else end, out)
+    _certificate(lines, start, out)
+    return out
+
+
+def _story(lines: list[str], start: int, links: int | None, out: Storyline) -> None:
+    found = label_value(lines, {"Storyline"}, start)
+    if found and found[0] < (links if links is not None else len(lines)):
+        text = found[1]
+    elif links is not None and (j := prev_nonempty(lines, links)) is not None and j >= start:
+        text = lines[j]
+    else:
+        return
+    if not text or _NO_STORY.match(text) or is_label(text) or "»" in text:
+        return
+    m = _WRITTEN_BY.search(text)
+    if m:
+        out.storyline_author = m["author"]
+        text = text[: m.start()]
+    out.storyline = text.strip() or None
+
+
+def _genres(lines: list[str], start: int, end: int, out: Storyline) -> int | None:
+    found = label_value(lines, {"Genres:", "Genre:"}, start)
+    if found and found[1] and found[0] < end:
+        out.genres = split_list(found[1])
+        return found[0]
+    for i in range(start, end):
+        items = split_list(lines[i])
+        if is_genre_list(items):
+            out.genres = items
+            return i
+    return None
+
+
+def _keywords_and_taglines(lines: list[str], start: int, end: int, out: Storyline) -> None:
+    kw = label_value(lines, {"Plot Keywords:"}, start)
+    tag = label_value(lines, {"Taglines:", "Tagline:"}, start)
+    if kw and kw[0] < end:
+        out.keywords = split_list(kw[1] or "")
+    if tag and tag[0] < end:
+        out.taglines = [strip_links(tag[1])] if tag[1] and strip_links(tag[1]) else []
+    if kw or tag:
+        return
+    # Stripped: the keyword list is the `|` list (it ends with `See All (N) »`); a tagline is prose.
+    for i in range(start, end):
+        line = lines[i]
+        if not line or is_label(line):
+            continue
+        if "|" in line or re.search(r"See All \(\d+\) »$", line):
+            if not out.keywords:
+                out.keywords = split_list(line)
+        elif not out.taglines and strip_links(line):
+            out.taglines = [strip_links(line)]
+
+
+def _certificate(lines: list[str], start: int, out: Storyline) -> None:
+    found = label_value(lines, {"Motion Picture Rating (MPAA)", "Certificate:", "Certification:"}, start)
+    value = found[1] if found else None
+    if value is None:
+        # Stripped: the `See all certifications »` link marks the certificate line.
+        i = find(lines, lambda x: bool(_CERT_LINK.search(x)), start)
+        value = lines[i] if i is not None else None
+    if value is None:
+        return
+    text = _CERT_LINK.sub("", value).strip()
+    if m := _RATED.match(text):
+        out.certificate, out.certificate_reason = m["cert"], m["reason"]
+    elif text and len(text) <= 20 and "|" not in text:
+        out.certificate = text
