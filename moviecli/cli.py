@@ -176,6 +176,76 @@ def show(
         typer.echo(title_card(record))
 
 
+# Maintenance commands: re-parse stored pages, the record of runs, the catalog's health.
+
+
+@app.command()
+def reparse(db_option: DbOption = None, quiet: QuietOption = False) -> None:
+    """Re-parse every stored page with the current parser; prints each title whose record changed.
+
+    The page files are not needed: their text is kept in the catalog. Changed titles go to
+    stdout, one a line; failures and the summary to stderr.
+
+    Example: moviecli reparse --db catalog.db
+    """
+    from moviecli.load import Failure, reparse_all
+
+    path = db_path(db_option)
+    if not path.is_file():
+        fail(f"no database at {path} (run 'moviecli load' first, or pass --db)")
+    conn = db.connect_write(path)
+
+    def report_failure(failure: Failure) -> None:
+        typer.echo(f"moviecli: {failure.path}: {failure.reason}", err=True)
+
+    try:
+        report = reparse_all(conn, on_failure=report_failure)
+    finally:
+        conn.close()
+    emit(("title",), ((name,) for name in report.changed_titles), "tsv", headers=False)
+    if not quiet:
+        typer.echo(f"{report.replaced} changed, {report.unchanged} unchanged, {report.failed} failed", err=True)
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command("imports")
+def imports_command(
+    limit: LimitOption = None,
+    fmt: FormatOption = "table",
+    no_headers: NoHeadersOption = False,
+    db_option: DbOption = None,
+) -> None:
+    """List the recorded runs (load, reparse), newest first, with their counts and failed paths.
+
+    A run with no finished_at is still going, or was killed before it finished.
+
+    Example: moviecli imports --limit 5 --format json
+    """
+    from moviecli import maintenance
+
+    check_format(fmt)
+    conn = db.connect_read(db_path(db_option))
+    rows = maintenance.import_rows(conn, limit, structured=fmt in ("json", "jsonl"))
+    emit(maintenance.IMPORT_COLUMNS, rows, fmt, headers=not no_headers)
+
+
+@app.command("check")
+def check_command(fmt: FormatOption = "table", no_headers: NoHeadersOption = False, db_option: DbOption = None) -> None:
+    """Check the catalog: SQLite's integrity and foreign-key checks, and the rows in each main table.
+
+    Exits 1 if a check fails.
+
+    Example: moviecli check --db catalog.db
+    """
+    from moviecli import maintenance
+
+    check_format(fmt)
+    result = maintenance.check(db.connect_read(db_path(db_option)))
+    emit(("check", "result"), result.rows(), fmt, headers=not no_headers)
+    if not result.ok:
+        fail("the catalog failed its checks")
+
+
 def main() -> None:
     """Entry point of the `moviecli` command and `python -m moviecli`."""
     try:
