@@ -35,12 +35,16 @@ def parse_page(text: str) -> Title:
     lines = page_lines(text)
     cast_at = find_cast(lines)
     end = header_end(lines, is_cast_header)
+    if cast_at is not None and cast_at < end:
+        end = cast_at + 1 if not is_cast_header(lines[cast_at]) else cast_at
     head = parse_header(lines, end)
     title = Title(title=head.title, year=head.year, end_year=head.end_year, original_title=head.original_title)
     warnings = title.warnings
 
     credits = _safely(warnings, "credits", lambda: parse_credits(lines, head), Credits())
-    cast, cast_end = _safely(warnings, "cast", lambda: parse_cast(lines, cast_at), ([], end)) if cast_at else ([], end)
+    cast, cast_end = (
+        _safely(warnings, "cast", lambda: parse_cast(lines, cast_at), ([], end)) if cast_at is not None else ([], end)
+    )
     story = _safely(warnings, "storyline", lambda: parse_storyline(lines, max(cast_end, end)), Storyline())
     dyk = _safely(warnings, "did you know", lambda: parse_did_you_know(lines), DidYouKnow())
     reviews = _safely(warnings, "reviews", lambda: parse_reviews(lines), [])

@@ -36,7 +36,14 @@ def is_cast_header(line: str) -> bool:
 
 def find_cast(lines: list[str]) -> int | None:
     """Index of the cast header line, if the page has one."""
-    return next((i for i, line in enumerate(lines) if line in CAST_HEADERS), None)
+    found = next((i for i, line in enumerate(lines) if line in CAST_HEADERS), None)
+    if found is not None:
+        return found
+    # No header (an extractor may drop it): the first run of two `Name ... Character` rows.
+    for i in range(1, len(lines) - 1):
+        if " ... " in lines[i] and " ... " in lines[i + 1] and ": " not in lines[i][:60]:
+            return i - 1
+    return None
 
 
 def parse_cast(lines: list[str], start: int) -> tuple[list[CastMember], int]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from moviecli.models import Writer
 from moviecli.parse.header import Header, is_furniture
-from moviecli.parse.lines import clean, is_label, next_nonempty, prev_nonempty, strip_links
+from moviecli.parse.lines import clean, is_label, next_nonempty, prev_nonempty, strip_links, takes_value
 
 _CREDIT_LABELS = {
     "Director:": "directors",
@@ -171,7 +171,7 @@ def parse_credits(lines: list[str], head: Header) -> Credits:
             break
         if i in used or not line or is_label(line) or is_furniture(_drop_links(line)) or not _drop_links(line):
             continue
-        if (p := prev_nonempty(lines, i)) is not None and is_label(lines[p]):
+        if (p := prev_nonempty(lines, i)) is not None and takes_value(lines[p]):
             continue  # the value of some other label (`Season:`, `Your rating:`)
         free.append(i)
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from moviecli.models import BoxOffice
 from moviecli.parse.lines import (
     BOX_OFFICE_LABEL,
-    LABELS,
     clean,
     find,
     is_label,
@@ -23,6 +22,7 @@ from moviecli.parse.lines import (
     prev_nonempty,
     split_list,
     strip_links,
+    takes_value,
 )
 from moviecli.parse.values import is_genre_list, iso_date, money
 
@@ -106,7 +106,7 @@ def _countries_languages(lines: list[str], start: int, out: Details) -> None:
             or "»" in line
             or len(line) > 150
             or line.endswith(".")
-            or (p is not None and is_label(lines[p]))
+            or (p is not None and takes_value(lines[p]))
         ):
             break
         items = split_list(line)
@@ -153,7 +153,8 @@ def read_money(value: str, kind: str, country: str | None) -> BoxOffice | None:
     if date is None and (m := re.search(r"\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2}, \d{4}", rest)):
         date = iso_date(m[0])
     if country is None and kind != "worldwide_gross":
-        country = next((clean(g) for g in groups if g.strip().lower() != "estimated" and not iso_date(g)), None)
+        # `(USA)`, not `(estimated)`, a date or `(23 screens)`.
+        country = next((clean(g) for g in groups if g.strip().lower() != "estimated" and not re.search(r"\d", g)), None)
     return BoxOffice(kind=kind, amount=amount, currency=currency, country=country, date=date, estimated=estimated)
 
 
@@ -191,7 +192,7 @@ def _tech_specs(lines: list[str], start: int, out: Details) -> None:
     end = find(lines, lambda x: bool(_TECH_END.match(x)), header + 1) or len(lines)
     for i in range(header + 1, end):
         line, p = lines[i], prev_nonempty(lines, i)
-        if not line or is_label(line) or (p is not None and lines[p] in LABELS and p > header):
+        if not line or is_label(line) or (p is not None and takes_value(lines[p])):
             continue  # labeled values were read above
         if out.runtime_minutes is None and (m := _RUNTIME.match(line)):
             out.runtime_minutes = int(m[1])

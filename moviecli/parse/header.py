@@ -34,8 +34,12 @@ TITLE_LINE = re.compile(
     r"(?:\s*(?P<dash>[–—-])\s*(?P<end>\d{4})?\s*)?\)$"
 )
 _ORIGINAL = re.compile(r'^"?(?P<title>.+?)"?\s*\(original title\)$')
-_RATING = re.compile(r"^(?P<rating>\d{1,2}(?:\.\d+)?)/10$")
-_OLD_RATING = re.compile(r"^Ratings: (?P<rating>\d{1,2}(?:\.\d+)?)/10 from (?P<votes>[\d,]+) users?$")
+_RATING = re.compile(r"^(?:Ratings?:\s*)?(?P<rating>\d{1,2}(?:\.\d+)?)/10$")
+# `Ratings: 8.2/10 from 62,843 users` (2014-16) and `Users rated this 8.2/10 (62,843 votes)` (older).
+_OLD_RATING = re.compile(
+    r"^(?:Ratings: (?P<rating>\d{1,2}(?:\.\d+)?)/10 from (?P<votes>[\d,]+) users?"
+    r"|Users rated this (?P<rating2>\d{1,2}(?:\.\d+)?)/10 \((?P<votes2>[\d,]+) votes?\).*)$"
+)
 _REVIEW_COUNTS = re.compile(
     r"^(?:Reviews:\s*)?(?:(?P<user>[\d,]+) users?)?\s*\|?\s*(?:(?P<critic>[\d,]+) critics?)?$", re.IGNORECASE
 )
@@ -50,7 +54,26 @@ _PARTIAL_DATE = re.compile(r"^(?:(?:\d{1,2} )?[A-Z][a-z]{2,8}\.? )?(?:\d{1,2}, )
 _CERT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+\-/. ]{0,14}$")
 # Section starts that end the header (cast headers are matched by cast.CAST_HEADER).
 _AFTER_HEADER = frozenset(
-    {"Storyline", "Did You Know?", "User Reviews", "Details", "Box Office", "Technical Specs", "Company Credits"}
+    {
+        "Storyline",
+        "Did You Know?",
+        "User Reviews",
+        "Details",
+        "Box Office",
+        "Technical Specs",
+        "Company Credits",
+        "Plot Keywords:",
+        "Genres:",
+        "Motion Picture Rating (MPAA)",
+        "Certificate:",
+        "Parents Guide:",
+        "Official Sites:",
+        "Country:",
+        "Release Date:",
+        "Also Known As:",
+        "Frequently Asked Questions",
+        "Message Boards",
+    }
 )
 _FURNITURE = re.compile(
     r"(?:^Trailer$|^\d+:\d+ \| Trailer$|^\d+ videos? \| \d+ images?$|Poster$|^Watch Trailer|Share\.\.\.$|"
@@ -184,6 +207,9 @@ def _subtext_piece(piece: str) -> dict[str, object] | None:
     m = _RUNTIME.match(piece)
     if m and (m["h"] or m["m"]):
         return {"runtime_minutes": int(m["h"] or 0) * 60 + int(m["m"] or 0)}
+    if m := re.match(r"^Episode aired (?P<date>.+)$", piece):
+        release = _release(m["date"])
+        return None if release is None else {"kind": "tv_episode", **release}
     for word, kind in _KIND_WORDS:
         if piece == word or piece.startswith(word + " "):
             rest = piece[len(word) :].strip()
@@ -205,7 +231,7 @@ def _release(piece: str) -> dict[str, object] | None:
 def _rating(lines: list[str], head: Header) -> None:
     for i in range(head.end):
         if m := _OLD_RATING.match(lines[i]):
-            rating, votes = float(m["rating"]), to_int(m["votes"])
+            rating, votes = float(m["rating"] or m["rating2"]), to_int(m["votes"] or m["votes2"])
         elif m := _RATING.match(lines[i]):
             rating, votes = float(m["rating"]), None
             j = next_nonempty(lines, i, head.end)

@@ -93,6 +93,26 @@ LABELS = frozenset(
         "More Info:",
     }
 )
+# Section headings: labels that head a section and never take the next line as their value.
+SECTION_HEADERS = frozenset(
+    {
+        "Cast",
+        "Storyline",
+        "Did You Know?",
+        "Details",
+        "Box Office",
+        "Company Credits",
+        "Technical Specs",
+        "User Reviews",
+        "Frequently Asked Questions",
+        "Message Boards",
+        "Contribute to This Page",
+        "Recently Viewed",
+        "Videos",
+        "Photos",
+        "Edit",
+    }
+)
 # Box-office labels carry a country: "Opening Weekend USA:", "Gross USA:", "Cumulative Worldwide Gross:".
 BOX_OFFICE_LABEL = re.compile(
     r"^(?P<kind>Budget|Opening Weekend|Gross|Cumulative Worldwide Gross|Worldwide Gross)"
@@ -124,6 +144,11 @@ def strip_links(s: str) -> str:
 def is_label(line: str) -> bool:
     """Whether a line is a section label rather than a value."""
     return line in LABELS or bool(BOX_OFFICE_LABEL.match(line))
+
+
+def takes_value(line: str) -> bool:
+    """Whether a line is a label whose value is the next line (`Country:`), not a section heading."""
+    return is_label(line) and line not in SECTION_HEADERS
 
 
 def split_list(s: str, sep: str = "|") -> list[str]:

@@ -64,7 +64,7 @@ def _review(lines: list[str], b: int, start: int, stop: int) -> Review:
             review.rating = int(r["r"])
             continue
         # The next review's title sits just before its byline.
-        if next_nonempty(lines, i, stop + 1) == stop and stop < len(lines):
+        if stop < len(lines) and next_nonempty(lines, i, stop + 1) == stop:
             break
         paragraphs.append(line)
     review.text = "\n\n".join(paragraphs) or None
