@@ -183,6 +183,8 @@ def test_in_development_stub_has_no_year() -> None:
     t = parse("in_development.txt")
     assert (t.title, t.year, t.kind, t.genres) == ("Untitled Glass Harbour Project", None, "movie", ["Thriller"])
     assert (t.summary, t.directors, t.cast, t.warnings) == (None, [], [], [])
+    # The message-board link after the stub is not a tagline: no `Plot Summary |` line anchors one.
+    assert (t.taglines, t.keywords, t.storyline) == ([], [], None)
 
 
 def test_2019_layout_without_most_labels() -> None:

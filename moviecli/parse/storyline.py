@@ -34,6 +34,9 @@ _SECTION_ENDS = frozenset(
         "Parents Guide:",
         "Motion Picture Rating (MPAA)",
         "Certificate:",
+        "Frequently Asked Questions",
+        "Message Boards",
+        "Contribute to This Page",
     }
 )
 
@@ -57,7 +60,9 @@ def parse_storyline(lines: list[str], start: int) -> Storyline:
     _story(lines, start, links, out)
     after = links + 1 if links is not None else start
     genres_at = _genres(lines, after, end, out)
-    _keywords_and_taglines(lines, after, genres_at if genres_at is not None else end, out)
+    # Without labels, only the `Plot Summary | …` link line says where keywords and taglines are.
+    kw_end = genres_at if genres_at is not None else end
+    _keywords_and_taglines(lines, after, kw_end, out, positional=links is not None)
     _certificate(lines, start, out)
     return out
 
@@ -92,14 +97,14 @@ def _genres(lines: list[str], start: int, end: int, out: Storyline) -> int | Non
     return None
 
 
-def _keywords_and_taglines(lines: list[str], start: int, end: int, out: Storyline) -> None:
+def _keywords_and_taglines(lines: list[str], start: int, end: int, out: Storyline, positional: bool) -> None:
     kw = label_value(lines, {"Plot Keywords:"}, start)
     tag = label_value(lines, {"Taglines:", "Tagline:"}, start)
     if kw and kw[0] < end:
         out.keywords = split_list(kw[1] or "")
     if tag and tag[0] < end:
         out.taglines = [strip_links(tag[1])] if tag[1] and strip_links(tag[1]) else []
-    if kw or tag:
+    if kw or tag or not positional:
         return
     # Stripped: the keyword list is the `|` list (it ends with `See All (N) »`); a tagline is prose.
     for i in range(start, end):
@@ -109,7 +114,7 @@ def _keywords_and_taglines(lines: list[str], start: int, end: int, out: Storylin
         if "|" in line or re.search(r"See All \(\d+\) »$", line):
             if not out.keywords:
                 out.keywords = split_list(line)
-        elif not out.taglines and strip_links(line):
+        elif not out.taglines and strip_links(line) and "»" not in strip_links(line):
             out.taglines = [strip_links(line)]
 
 
