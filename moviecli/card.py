@@ -27,9 +27,9 @@ def title_card(record: dict[str, Any]) -> str:
             return
         if isinstance(value, list):
             value = ", ".join(value)
-        wrapped = textwrap.wrap(str(value), WIDTH - 14) or [""]
-        lines.append(f"{label:<13} {wrapped[0]}")
-        lines.extend(f"{'':<13} {w}" for w in wrapped[1:])
+        wrapped = textwrap.wrap(str(value), WIDTH - 17) or [""]
+        lines.append(f"{label:<16} {wrapped[0]}")
+        lines.extend(f"{'':<16} {w}" for w in wrapped[1:])
 
     field("Kind", record["kind"].replace("_", " "))
     field("Original", record["original_title"])
@@ -66,5 +66,5 @@ def title_card(record: dict[str, Any]) -> str:
         if len(record["cast"]) > CAST_SHOWN:
             lines.append(f"  … and {len(record['cast']) - CAST_SHOWN} more")
     if record["reviews"]:
-        lines.append(f"Reviews       {len(record['reviews'])} on the page (moviecli reviews {record['title']!r})")
+        lines.append(f"{'Reviews':<16} {len(record['reviews'])} on the page (moviecli reviews {record['title']!r})")
     return "\n".join(lines)

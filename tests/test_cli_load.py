@@ -247,8 +247,9 @@ def test_show_table_is_a_readable_card(seeded: Path) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == "Leaving Las Vegas (1995)"
-    assert "Directors     Mike Figgis" in lines
-    assert "Budget        3,600,000 USD, estimated" in lines
+    assert "Directors        Mike Figgis" in lines
+    assert "Budget           3,600,000 USD, estimated" in lines
+    assert "Opening weekend  70,864 USD, USA, 1995-10-29" in lines
     assert any(line.startswith("  Albert Henderson") and "(as Al Henderson)" in line for line in lines)
     assert max(len(line) for line in lines) <= 80
 
