@@ -300,3 +300,34 @@ def test_every_command_has_help_with_an_example() -> None:
         result = run(name, "--help")
         assert result.exit_code == 0, name
         assert "Example:" in result.stdout, f"{name} --help has no example"
+
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in PAGES.glob("*.txt")))
+def test_every_block_survives_load_and_show(page: str, db: Path) -> None:
+    """What the parser reads from a page is exactly what `show --format json` gives after a load."""
+    import dataclasses
+
+    from moviecli.parse import parse_page
+
+    parsed = dataclasses.asdict(parse_page((PAGES / page).read_text(encoding="utf-8")))
+    assert run("load", PAGES / page, "--db", db).exit_code == 0
+    shown = show_json(db, parsed["title"], *(["--year", str(parsed["year"])] if parsed["year"] else []))
+    for key, value in parsed.items():
+        assert shown[key] == value, key
+
+
+@pytest.mark.parametrize("twin", ["movie", "old_layout", "tv_series"])
+def test_labeled_and_stripped_twins_show_the_same_record(twin: str, tmp_path: Path) -> None:
+    records = []
+    for form in ("labeled", "stripped"):
+        db = tmp_path / f"{form}.db"
+        assert run("load", PAGES / f"{form}_{twin}.txt", "--db", db).exit_code == 0
+        with sqlite3.connect(db) as conn:
+            title, year = conn.execute("SELECT title, year FROM titles").fetchone()
+        record = show_json(db, title, "--year", str(year))
+        del record["source"]
+        records.append(record)
+    assert records[0] == records[1]
