@@ -298,6 +298,9 @@ def filmography(
 ) -> None:
     """List one person's credits, by year then title; credit is the writer's credit or the cast note.
 
+    NAME ignores case and accents ("zoe" finds Zoë). An exact name wins; without one, the start of
+    the name or of any word in it matches. Several people matching are listed on stderr (exit 1).
+
     Example: moviecli filmography "Mike Figgis" --role writer
     """
     conn = _catalog(db_option, fmt)
