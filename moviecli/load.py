@@ -120,7 +120,7 @@ def read_page_bytes(path: str) -> bytes:
             raise LoadError("permission denied") from e
         except OSError as e:
             raise LoadError((e.strerror or str(e)).lower()) from e
-        with open(fd, "rb") as f:
+        try:
             info = os.fstat(fd)
             if stat.S_ISDIR(info.st_mode):
                 raise LoadError("is a directory")
@@ -128,10 +128,12 @@ def read_page_bytes(path: str) -> bytes:
                 raise LoadError("not a regular file")
             if info.st_size > MAX_PAGE_BYTES:
                 raise _too_large()
-            try:
+            with open(fd, "rb", closefd=False) as f:
                 data = f.read(MAX_PAGE_BYTES + 1)
-            except OSError as e:
-                raise LoadError((e.strerror or str(e)).lower()) from e
+        except OSError as e:
+            raise LoadError((e.strerror or str(e)).lower()) from e
+        finally:
+            os.close(fd)
     if len(data) > MAX_PAGE_BYTES:
         raise _too_large()
     return data
