@@ -119,7 +119,9 @@ def load(
     conn = db.connect_write(db_path(db_option))
 
     def report_failure(failure: Failure) -> None:
-        typer.echo(f"moviecli: {failure.path}: {failure.reason}", err=True)
+        # On a terminal, clear the progress bar's line first; the bar redraws itself below the error.
+        clear = "\r\x1b[K" if progress else ""
+        typer.echo(f"{clear}moviecli: {failure.path}: {failure.reason}", err=True)
 
     progress = None
     if not quiet and sys.stderr.isatty():

@@ -1,6 +1,6 @@
 """Invented title pages made from one template, for the tests that need many of them.
 
-Each page number gives a different film (title, year, cast size, genres, trivia), and `version`
+Each page number gives a different film (title, year, cast size, genres, runtime), and `version`
 changes its rating, summary and cast, so a second version of a page replaces the first.
 """
 
@@ -29,7 +29,7 @@ def make_page(i: int, version: int = 1) -> str:
     """The text of page `i` (version 1 or 2)."""
     cast_size = 2 + i % 5 + (version - 1)
     cast = "\n".join(f"{person(i + k)} ... Character {k} of case {i}" for k in range(cast_size))
-    trivia = "\n\n".join(f"Trivia {k} of case {i}: shot in {k + 3} days." for k in range(1 + i % 3))
+    trivia = f"Case {i} was shot in {3 + i % 20} days."
     genres = " | ".join(GENRES[(i + k) % len(GENRES)] for k in range(1 + i % 3))
     rating = f"{5 + (i % 40) / 10 + (version - 1) / 10:.1f}"
     return f"""Ratings: {rating}/10 from {1000 + i:,} users
@@ -37,8 +37,8 @@ def make_page(i: int, version: int = 1) -> str:
 
 {page_title(i)}\u00a0({page_year(i)})
 
-R | 1h {10 + i % 50}min | {genres} | 3 April {page_year(i)} (UK)
-Version {version} of the case: detective number {i} follows a lantern across the harbour town.
+R | 1h {10 + i % 50}min | {genres.replace(" | ", ", ")} | 3 April {page_year(i)} (UK)
+In version {version} of the story, detective {i} follows a lantern across the harbour town.
 
 
 Director:

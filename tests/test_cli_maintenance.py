@@ -95,20 +95,9 @@ def test_imports_in_text_formats_puts_failures_on_one_line(loaded: Path, pages: 
     assert fields[:2] == ["2", "load"]
     assert fields[4:] == [str(pages), "0", "0", "3", "1", f"{pages / 'empty.txt'}: empty file"]
 
-    table = run("imports", "--db", loaded).stdout.splitlines()
-    assert table[0].split() == [
-        "id",
-        "command",
-        "started_at",
-        "finished_at",
-        "sources",
-        "loaded",
-        "replaced",
-        "unchanged",
-        "failed",
-        "failures",
-    ]
-    assert [line.split()[0] for line in table[2:]] == ["2", "1"]
+    csv = run("imports", "--db", loaded, "--format", "csv").stdout.splitlines()
+    assert csv[0] == "id,command,started_at,finished_at,sources,loaded,replaced,unchanged,failed,failures"
+    assert [line.split(",")[0] for line in csv[1:]] == ["2", "1"]
 
 
 def test_imports_on_a_missing_catalog_says_so_without_creating_it(db: Path) -> None:

@@ -344,6 +344,16 @@ def test_bom_crlf_and_8_bit_pages_load_correctly(tmp_path: Path) -> None:
     assert reference["cast"][1]["name"] == "Céline Aubert"
 
 
+def test_a_utf16_page_with_its_byte_order_mark_loads(tmp_path: Path) -> None:
+    page = tmp_path / "wide.txt"
+    page.write_bytes(make_page(5).encode("utf-16"))  # what "Unicode" means to some Windows editors
+    prepared = load.prepare_page(str(page))
+    assert prepared.error is None
+    assert prepared.record is not None
+    assert (prepared.record.title, prepared.record.year, prepared.encoding) == (page_title(5), page_year(5), "utf-16")
+    assert prepared.record.warnings == []
+
+
 def _bytes_read_by_this_process() -> int:
     for line in Path("/proc/self/io").read_text().splitlines():
         if line.startswith("rchar:"):
