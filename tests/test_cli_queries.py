@@ -37,6 +37,8 @@ def run(database: Path, *args: str) -> Any:
 
 
 def csv_cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return "" if value is None else str(value)
 
 
@@ -74,13 +76,21 @@ def rows_of(database: Path, *args: str) -> list[Row]:
     table = run(database, *args)  # table is the default format
     assert table.exit_code == 0, table.stderr
     table_lines = table.stdout.splitlines()
+    body = table_lines
     if columns:
-        assert table_lines[0].split() == columns
-        assert set(table_lines[1]) <= {"-", " "}
-    assert len(table_lines[2:]) == len(rows)
-    for line, row in zip(table_lines[2:], rows, strict=True):
-        first = " ".join(str(next(iter(row.values()))).split())
-        assert line.startswith(first[:39])
+        # A narrow column's header breaks at underscores over several lines, or is shortened with "…".
+        first_words = table_lines[0].split()
+        assert len(first_words) == len(columns)
+        assert all(c.startswith(w.rstrip("…")) for c, w in zip(columns, first_words, strict=True))
+    rule = next((i for i, line in enumerate(table_lines) if set(line) <= {"-", " "}), None)
+    if rule is not None:
+        body = table_lines[rule + 1 :]
+    assert len(body) == len(rows)
+    for line, row in zip(body, rows, strict=True):
+        first = " ".join(csv_cell(next(iter(row.values()))).split())
+        shown = line[: len(first)].split("…")[0].rstrip()  # a long cell is shortened to fit 80 columns
+        assert shown and first.startswith(shown)
+        assert len(line) <= 80
     return rows
 
 
@@ -174,12 +184,13 @@ def test_titles_filters_and_sorts(catalog_db: Path, args: list[str], expected: l
 
 def test_titles_table_is_exact(catalog_db: Path) -> None:
     result = run(catalog_db, "titles", "--genre", "drama")
+    # 80 columns: the widest text columns are shortened first, down to 8 characters.
     assert result.stdout == (
-        "title          year    kind       genres                    certificate    rating    votes    directors\n"
-        "-------------  ------  ---------  ------------------------  -------------  --------  -------  -----------\n"
-        "Night Ferry    2015    tv_series  Crime, Drama, Mystery     TV-MA          8.1       5432\n"
-        "The Salt Road  1994    movie      Drama, Western            R              7.2       12345    Marta Quist\n"
-        "Wind Road      2010    movie      Animation, Drama, Family                                    Kenji Sato\n"
+        "title       year  kind       genres      certificate  rating  votes  directors\n"
+        "----------  ----  ---------  ----------  -----------  ------  -----  -----------\n"
+        "Night Fer…  2015  tv_series  Crime, Dr…  TV-MA        8.1     5432\n"
+        "The Salt …  1994  movie      Drama, We…  R            7.2     12345  Marta Quist\n"
+        "Wind Road   2010  movie      Animation…                              Kenji Sato\n"
     )
 
 
@@ -287,12 +298,12 @@ def test_filmography(catalog_db: Path, args: list[str], expected: list[Row]) -> 
 def test_filmography_table_is_exact(catalog_db: Path) -> None:
     result = run(catalog_db, "filmography", "marta quist")
     assert result.stdout == (
-        "year    title          role      character    credit\n"
-        "------  -------------  --------  -----------  -------------\n"
-        "1994    The Salt Road  director\n"
-        "1994    The Salt Road  writer                 screenplay by\n"
-        "2003    Paper Moons    actor     Herself      uncredited\n"
-        "2015    Night Ferry    creator\n"
+        "year  title          role      character  credit\n"
+        "----  -------------  --------  ---------  -------------\n"
+        "1994  The Salt Road  director\n"
+        "1994  The Salt Road  writer               screenplay by\n"
+        "2003  Paper Moons    actor     Herself    uncredited\n"
+        "2015  Night Ferry    creator\n"
     )
 
 
@@ -411,9 +422,9 @@ def test_grosses_amounts_stay_whole_integers_in_csv(catalog_db: Path) -> None:
     result = run(catalog_db, "grosses", "--kind", "budget", "-f", "csv")
     assert result.stdout == (
         "title,year,kind,amount,currency,country,date,estimated\n"
-        "Paper Moons,2003,budget,1200000,GBP,,,True\n"
-        "The Salt Road,1994,budget,4000000,USD,,,True\n"
-        "Wind Road,2010,budget,500000000,JPY,,,True\n"
+        "Paper Moons,2003,budget,1200000,GBP,,,true\n"
+        "The Salt Road,1994,budget,4000000,USD,,,true\n"
+        "Wind Road,2010,budget,500000000,JPY,,,true\n"
     )
 
 
@@ -482,7 +493,12 @@ def test_reviews(catalog_db: Path, args: list[str], expected: list[str]) -> None
 
 def test_reviews_table_shortens_long_text_and_other_formats_keep_it_whole(catalog_db: Path) -> None:
     table = run(catalog_db, "reviews", "The Salt Road").stdout
-    assert "Lindqvist carries the film on her shoul…" in table
+    # Nine columns in 80: every text column is shortened to 8 characters, the header broken over lines.
+    assert table.splitlines()[:2] == [
+        "title     year  date      author    review    rating  helpful  helpful  text",
+        "                                    title                      total",
+    ]
+    assert table.splitlines()[3].endswith("  Lindqvi…")
     assert "photography" not in table
     assert json.loads(run(catalog_db, "reviews", "The Salt Road", "-f", "json").stdout)[0]["text"] == (
         SALT_ROAD_REVIEW_TEXT
@@ -638,7 +654,10 @@ def test_stats_counts_every_table(catalog_db: Path) -> None:
         {"table": "box_office", "rows": 9},
         {"table": "countries", "rows": 6},
         {"table": "credits", "rows": 27},
+        {"table": "episodes", "rows": 0},
         {"table": "genres", "rows": 10},
+        {"table": "imdb_fills", "rows": 0},
+        {"table": "import_files", "rows": 0},
         {"table": "imports", "rows": 1},
         {"table": "languages", "rows": 7},
         {"table": "pages", "rows": 4},
@@ -799,8 +818,8 @@ def test_sample_grosses_csv(seeds_db: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == (
         "title,year,kind,amount,currency,country,date,estimated\n"
-        "Leaving Las Vegas,1995,budget,3600000,USD,,,True\n"
-        "Leaving Las Vegas,1995,opening_weekend,70864,USD,USA,1995-10-29,False\n"
+        "Leaving Las Vegas,1995,budget,3600000,USD,,,true\n"
+        "Leaving Las Vegas,1995,opening_weekend,70864,USD,USA,1995-10-29,false\n"
     )
 
 
