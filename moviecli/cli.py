@@ -170,7 +170,8 @@ def show(
         for m in matches:
             typer.echo(f"  {m['title']} ({m['year'] or '?'}) {m['kind']}", err=True)
         raise typer.Exit(1)
-    record = title_record(conn, matches[0]["id"])
+    with db.snapshot(conn):  # a load may be replacing this title right now
+        record = title_record(conn, matches[0]["id"])
     if fmt == "json":
         output.write_json(record)
     else:

@@ -18,7 +18,7 @@ from pathlib import Path
 from moviecli.errors import DatabaseError
 from moviecli.models import Title
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # bump whenever schema.sql changes, so existing catalogs gain the new tables and indexes
 # Long enough for an overlapping cron run to finish a batch; a load commits every fraction of a second.
 BUSY_TIMEOUT_SECONDS = 60.0
 
@@ -103,6 +103,11 @@ def connect_write(path: Path) -> sqlite3.Connection:
         if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
             # Every statement is IF NOT EXISTS, so two processes creating the database at once agree.
             conn.executescript(f"BEGIN IMMEDIATE;\n{schema_sql()}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;")
+    except sqlite3.OperationalError as e:
+        conn.close()
+        if "locked" in str(e):
+            raise DatabaseError(f"{path}: stayed locked by another process for {BUSY_TIMEOUT_SECONDS:.0f} s") from e
+        raise DatabaseError(f"{path}: cannot be opened as a moviecli database ({e})") from e
     except sqlite3.DatabaseError as e:
         conn.close()
         raise DatabaseError(f"{path}: not a moviecli database ({e})") from e
@@ -136,6 +141,16 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+@contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One read transaction: several SELECTs see the same state, even while a load commits."""
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.execute("COMMIT")
 
 
 @contextmanager
