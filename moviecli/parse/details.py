@@ -16,6 +16,7 @@ from moviecli.parse.lines import (
     BOX_OFFICE_LABEL,
     clean,
     find,
+    find_line,
     is_label,
     label_value,
     next_nonempty,
@@ -123,7 +124,7 @@ def _countries_languages(lines: list[str], start: int, out: Details) -> None:
 def parse_box_office(lines: list[str], start: int, warnings: list[str]) -> list[BoxOffice]:
     """Every labeled amount, plus (labels stripped) the section's first unlabeled amount as the budget."""
     out: list[BoxOffice] = []
-    header = find(lines, lambda x: x == "Box Office", start)
+    header = find_line(lines, "Box Office", start)
     for i in range(start, len(lines)):
         m = BOX_OFFICE_LABEL.match(lines[i])
         if not m:
@@ -161,7 +162,7 @@ def read_money(value: str, kind: str, country: str | None) -> BoxOffice | None:
 def _companies(lines: list[str], start: int, out: Details) -> None:
     value = _value(lines, {"Production Co:"}, start)
     if value is None and not label_value(lines, {"Production Co:"}, start):
-        header = find(lines, lambda x: x == "Company Credits", start)
+        header = find_line(lines, "Company Credits", start)
         j = next_nonempty(lines, header) if header is not None else None
         if j is not None and not is_label(lines[j]) and not lines[j].startswith(("Show ", "See ")):
             value = strip_links(lines[j]) or None
@@ -186,7 +187,7 @@ def _tech_specs(lines: list[str], start: int, out: Details) -> None:
     color = _value(lines, {"Color:"}, start)
     out.color = split_list(color) if color else []
     out.aspect_ratio = _value(lines, {"Aspect Ratio:"}, start)
-    header = find(lines, lambda x: x == "Technical Specs", start)
+    header = find_line(lines, "Technical Specs", start)
     if header is None:
         return
     end = find(lines, lambda x: bool(_TECH_END.match(x)), header + 1) or len(lines)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from moviecli.models import Soundtrack
-from moviecli.parse.lines import clean, find, strip_links
+from moviecli.parse.lines import clean, find, find_line, strip_links
 
 SLOTS = ("trivia", "goofs", "quotes", "crazy_credits", "alternate_versions", "connections", "soundtracks")
 _LABELS = {
@@ -63,7 +63,7 @@ class DidYouKnow:
 
 def parse_did_you_know(lines: list[str]) -> DidYouKnow:
     out = DidYouKnow()
-    start = find(lines, lambda x: x == "Did You Know?")
+    start = find_line(lines, "Did You Know?")
     if start is None:
         return out
     end = find(lines, lambda x: x in _ENDS, start + 1) or len(lines)

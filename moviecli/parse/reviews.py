@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from moviecli.models import Review
-from moviecli.parse.lines import clean, find, next_nonempty, prev_nonempty
+from moviecli.parse.lines import clean, find_line, next_nonempty, prev_nonempty
 from moviecli.parse.values import iso_date, to_int
 
 _BYLINE = re.compile(r"^(?P<date>\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2},? \d{4}) \| [Bb]y (?P<who>.+)$")
@@ -26,7 +26,7 @@ _ENDS = frozenset({"Message Boards", "Frequently Asked Questions", "Contribute t
 
 
 def parse_reviews(lines: list[str]) -> list[Review]:
-    start = find(lines, lambda x: x == "User Reviews")
+    start = find_line(lines, "User Reviews")
     if start is None:
         start = 0
     bylines = [
