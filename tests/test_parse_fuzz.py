@@ -18,8 +18,11 @@ from moviecli.parse import parse_page
 PAGES = sorted((Path(__file__).parent / "fixtures" / "pages").glob("*.txt"))
 PAGE_LINES = [p.read_text(encoding="utf-8").split("\n") for p in PAGES]
 SAMPLE = Path(__file__).parent.parent / "seeds" / "000_130328f692786511.txt"
-if SAMPLE.exists():
-    PAGE_LINES.append(SAMPLE.read_text(encoding="utf-8").split("\n"))
+# Real pages: the sample, and the development pages beside the checkout when they are there (CI has them).
+SHARED = Path(__file__).parent.parent.parent / "shared" / "pages"
+for real in [SAMPLE, *sorted(SHARED.glob("*/*.txt"))]:
+    if real.exists():
+        PAGE_LINES.append(real.read_text(encoding="utf-8").split("\n"))
 
 # Characters and fragments the format is made of, so random text hits the parser's patterns.
 FRAGMENTS = [
