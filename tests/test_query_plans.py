@@ -126,3 +126,13 @@ def test_query_uses_an_index_and_scans_no_big_table(catalog: sqlite3.Connection,
 def test_the_checker_sees_a_full_scan(catalog: sqlite3.Connection) -> None:
     lines = plan(catalog, "SELECT * FROM titles t WHERE t.runtime_minutes = 90")
     assert full_scans(lines, ordered_scan_ok=True) == [lines[0]]
+
+
+def test_grosses_by_amount_descending_reads_an_index_in_that_order(catalog: sqlite3.Connection) -> None:
+    """Currency ascending, amount descending: with an index in only one order, SQLite sorts a whole currency."""
+    (sql,) = executed_sql(catalog, lambda: queries.grosses(catalog, sort="amount", desc=True, limit=10))
+    scan = next(line for line in plan(catalog, sql) if line.startswith("SCAN b"))
+    m = re.search(r"USING (?:COVERING )?INDEX (\w+)", scan)
+    assert m, scan
+    keys = [(row[2], row[3]) for row in catalog.execute(f"PRAGMA index_xinfo({m[1]})") if row[5]]
+    assert keys[:2] == [("currency", 0), ("amount", 1)], (scan, keys)
