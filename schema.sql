@@ -191,3 +191,38 @@ CREATE TABLE IF NOT EXISTS imports (
     failures    TEXT NOT NULL DEFAULT '[]'      -- JSON array of {path, reason}
 );
 CREATE INDEX IF NOT EXISTS imports_by_start ON imports (started_at);
+
+-- IMDb dataset import (`moviecli load-imdb`, moviecli/imdb.py) -------------------------------
+
+-- A TV episode's place in its series (title.episode); both are titles. Only the dataset writes it.
+CREATE TABLE IF NOT EXISTS episodes (
+    episode_id INTEGER PRIMARY KEY REFERENCES titles(id) ON DELETE CASCADE,
+    series_id  INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    season     INTEGER,
+    episode    INTEGER
+);
+CREATE INDEX IF NOT EXISTS episodes_by_series ON episodes (series_id, season, episode);
+
+-- Fields load-imdb filled in on a page title because its page had none (rating, votes, runtime...),
+-- with the value it wrote: later runs keep those current and leave every other value (the page's) alone.
+CREATE TABLE IF NOT EXISTS imdb_fills (
+    title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    field    TEXT NOT NULL,
+    value,
+    PRIMARY KEY (title_id, field)
+) WITHOUT ROWID;
+
+-- One row per file a load-imdb run read: rows read, catalog rows it inserted, updated and deleted,
+-- rows it skipped (ids of nothing, categories outside credits' roles), and the seconds it took.
+CREATE TABLE IF NOT EXISTS import_files (
+    import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    dataset   TEXT NOT NULL,                    -- 'title.basics', 'name.basics', ...
+    path      TEXT NOT NULL,
+    read      INTEGER NOT NULL,
+    inserted  INTEGER NOT NULL,
+    updated   INTEGER NOT NULL,
+    deleted   INTEGER NOT NULL,
+    skipped   INTEGER NOT NULL,
+    seconds   REAL NOT NULL,
+    PRIMARY KEY (import_id, dataset)
+) WITHOUT ROWID;

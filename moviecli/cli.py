@@ -519,6 +519,36 @@ def check_command(fmt: FormatOption = "table", no_headers: NoHeadersOption = Fal
         fail("the catalog failed its checks")
 
 
+@app.command("load-imdb")
+def load_imdb(
+    directory: Annotated[Path, typer.Argument(help="Folder of IMDb dataset files (*.tsv.gz or *.tsv).")],
+    only: Annotated[
+        str | None,
+        typer.Option("--only", help="Import only these files: names,basics,ratings,episode,crew,principals,akas."),
+    ] = None,
+    db_option: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Import IMDb's dataset files in one transaction: adds, updates and removes rows, merged with pages.
+
+    Example: moviecli load-imdb ~/imdb/ --only ratings,basics
+    """
+    from moviecli import imdb
+
+    try:
+        wanted = imdb.parse_only(only)
+    except imdb.ImdbError as e:
+        raise typer.BadParameter(str(e).removeprefix("--only: "), param_hint="'--only'") from None
+    files = imdb.find_files(directory, wanted)
+    conn = db.connect_write(db_path(db_option))
+    try:
+        report = imdb.import_files(conn, files)
+    finally:
+        conn.close()
+    if not quiet:
+        typer.echo(f"moviecli: load-imdb: {report.summary()}", err=True)
+
+
 def main() -> None:
     """Entry point of the `moviecli` command and `python -m moviecli`."""
     try:

@@ -1,0 +1,1001 @@
+"""IMDb's non-commercial dataset files -> the catalog (`moviecli load-imdb DIR`).
+
+The catalog's second writer besides db.py: db.py saves one page title at a time, this module
+applies whole files in bulk and set-based, so its SQL lives here. It keeps these invariants:
+
+- One transaction. Files are first streamed into TEMP staging tables (not the catalog; their DDL
+  is here because they are scratch space of one run), then applied to the catalog between one
+  BEGIN IMMEDIATE and one COMMIT: a failed or killed run leaves the catalog as it was.
+- The same catalog. Dataset rows become rows of the tables the query commands read (titles,
+  people, credits, genres, title_items 'akas', episodes), with imdb_id set.
+- Pages win. A page title (page_id set) and the dataset title of the same title, year and kind
+  become one row: it gains the imdb_id and keeps every page value, credit, genre and list. The
+  dataset fills in only fields the page left empty (original title, end year, runtime, rating,
+  votes), recorded in imdb_fills so that later runs keep those current and never touch the
+  page's own. A page person becomes the dataset person of the same name credited on that same
+  title (never on name alone).
+- In place. Each file owns a part of the catalog; a run that reads a file brings that part in
+  line with it: changed rows updated, new rows inserted, rows gone from the file deleted (except
+  what a page holds). A file not read leaves its part as it was.
+"""
+
+from __future__ import annotations
+
+import gc
+import gzip
+import json
+import re
+import sqlite3
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain
+from operator import itemgetter, methodcaller
+from pathlib import Path
+from typing import BinaryIO
+
+from moviecli import db
+from moviecli.errors import MovieCliError
+
+
+class ImdbError(MovieCliError):
+    """Raised by imdb.py when the dataset files cannot be imported (missing, bad header, malformed)."""
+
+
+# The files, in the order they are applied (titles and people before what refers to them), by
+# their short name for --only, with the exact header each must have.
+DATASETS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "names": (
+        "name.basics",
+        ("nconst", "primaryName", "birthYear", "deathYear", "primaryProfession", "knownForTitles"),
+    ),
+    "basics": (
+        "title.basics",
+        (
+            "tconst",
+            "titleType",
+            "primaryTitle",
+            "originalTitle",
+            "isAdult",
+            "startYear",
+            "endYear",
+            "runtimeMinutes",
+            "genres",
+        ),
+    ),
+    "ratings": ("title.ratings", ("tconst", "averageRating", "numVotes")),
+    "episode": ("title.episode", ("tconst", "parentTconst", "seasonNumber", "episodeNumber")),
+    "crew": ("title.crew", ("tconst", "directors", "writers")),
+    "principals": ("title.principals", ("tconst", "ordering", "nconst", "category", "job", "characters")),
+    "akas": (
+        "title.akas",
+        ("titleId", "ordering", "title", "region", "language", "types", "attributes", "isOriginalTitle"),
+    ),
+}
+ALIASES = {"name": "names", "episodes": "episode", "rating": "ratings", "aka": "akas"}
+ALIASES.update({stem: short for short, (stem, _) in DATASETS.items()})
+
+# titleType -> kind (models.KINDS). tvShort is a short made for TV; tvPilot is an unsold pilot,
+# watched as a standalone TV film and linked to no series. A type IMDb adds later is skipped and
+# counted, rather than failing the nightly run.
+KIND_OF_TYPE = {
+    "movie": "movie",
+    "short": "short",
+    "tvShort": "short",
+    "tvSeries": "tv_series",
+    "tvMiniSeries": "tv_mini_series",
+    "tvMovie": "tv_movie",
+    "tvPilot": "tv_movie",
+    "tvEpisode": "tv_episode",
+    "tvSpecial": "tv_special",
+    "video": "video",
+    "videoGame": "video_game",
+}
+# Principals' categories that are cast ('actor' credits), with the note they carry. Directors and
+# writers come complete and in order from title.crew; the other crafts (producer, composer,
+# cinematographer, editor, ...) have no role in the catalog, whose roles are a page's.
+CAST_CATEGORIES = {
+    "actor": None,
+    "actress": None,
+    "self": None,
+    "archive_footage": "archive footage",
+    "archive_sound": "archive sound",
+}
+# Title fields the dataset may fill in on a page title that has none, by the file that has them.
+FILLABLE = {"basics": ("original_title", "end_year", "runtime_minutes"), "ratings": ("rating", "votes")}
+BLOCK_BYTES = 1 << 20
+NULL = "\\N"
+
+
+@dataclass
+class FileCounts:
+    """What one run did with one file: rows read, catalog rows inserted/updated/deleted, rows skipped."""
+
+    dataset: str
+    path: str
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class ImdbReport:
+    files: list[FileCounts] = field(default_factory=list)
+    merged_titles: int = 0
+    merged_people: int = 0
+    seconds: float = 0.0
+
+    def total(self, name: str) -> int:
+        return sum(getattr(f, name) for f in self.files)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.files)} files, {self.total('read')} rows read: {self.total('inserted')} inserted,"
+            f" {self.total('updated')} updated, {self.total('deleted')} deleted, {self.total('skipped')} skipped;"
+            f" {self.merged_titles} page titles merged; {self.seconds:.1f} s"
+        )
+
+
+def parse_only(text: str | None) -> list[str] | None:
+    """'ratings,basics' -> ['basics', 'ratings'] (apply order); None for every file. ImdbError on an unknown name."""
+    if not text:
+        return None
+    wanted = set()
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name = ALIASES.get(part, part)
+        if name not in DATASETS:
+            raise ImdbError(f"--only: unknown file {part!r} (one of {', '.join(DATASETS)})")
+        wanted.add(name)
+    return [name for name in DATASETS if name in wanted]
+
+
+def find_files(directory: Path, only: list[str] | None = None) -> dict[str, Path]:
+    """The dataset files in `directory` (`*.tsv.gz` or `*.tsv`), by short name, in apply order.
+
+    Without `only`, the files present (at least one); with it, exactly those (each must be there).
+    """
+    if not directory.is_dir():
+        raise ImdbError(f"{directory}: not a directory")
+    found: dict[str, Path] = {}
+    for name in only or DATASETS:
+        stem = DATASETS[name][0]
+        candidates = [p for p in (directory / f"{stem}.tsv.gz", directory / f"{stem}.tsv") if p.is_file()]
+        if len(candidates) > 1:
+            raise ImdbError(f"both {candidates[0].name} and {candidates[1].name} in {directory}: remove one")
+        if candidates:
+            found[name] = candidates[0]
+        elif only:
+            raise ImdbError(f"{directory / (stem + '.tsv.gz')}: no such file (nor .tsv)")
+    if not found:
+        raise ImdbError(f"no IMDb dataset files (*.tsv.gz or *.tsv) in {directory}")
+    return found
+
+
+def _open(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # type: ignore[return-value]
+
+
+def check_header(name: str, path: Path) -> None:
+    """The file's first line must be exactly the known columns: a changed layout stops the run before any write."""
+    expected = DATASETS[name][1]
+    try:
+        with _open(path) as f:
+            line = f.readline(4096)
+    except (OSError, EOFError, zlib.error) as e:
+        raise ImdbError(f"{path}: cannot read ({e})") from e
+    header = tuple(line.decode("utf-8", "replace").rstrip("\r\n").split("\t"))
+    if header != expected:
+        raise ImdbError(
+            f"{path}: unexpected header {' '.join(header)[:200]!r}; expected {' '.join(expected)!r}"
+            " (has IMDb changed the file layout?)"
+        )
+
+
+class _Rows:
+    """The data rows of a file, streamed in blocks of lists of fields; counts the rows as it goes.
+
+    Decoding, line splitting and tab splitting run per 1 MB block in C (no per-row Python), which
+    is most of what makes the import fast. No CSV quoting: a `"` is part of the text.
+    """
+
+    def __init__(self, path: Path, fields: int) -> None:
+        self.path = path
+        self.fields = fields
+        self.count = 0
+
+    def blocks(self) -> Iterator[list[list[str]]]:
+        split = methodcaller("split", "\t")
+        with _open(self.path) as f:
+            f.readline()  # the header, checked before
+            tail = b""
+            while True:
+                try:
+                    block = f.read(BLOCK_BYTES)
+                except (OSError, EOFError, zlib.error) as e:
+                    raise ImdbError(f"{self.path}: cannot read ({e})") from e
+                if not block:
+                    break
+                block = tail + block
+                cut = block.rfind(b"\n") + 1
+                tail = block[cut:]
+                yield self._rows(block[:cut], split)
+            if tail.strip():
+                yield self._rows(tail + b"\n", split)
+
+    def _rows(self, data: bytes, split: Callable[[str], list[str]]) -> list[list[str]]:
+        if b"\r" in data:
+            data = data.replace(b"\r\n", b"\n")
+        try:
+            lines = data.decode("utf-8").split("\n")
+        except UnicodeDecodeError as e:
+            raise ImdbError(f"{self.path}: not UTF-8 after row {self.count} ({e.reason})") from e
+        lines.pop()  # after the last newline
+        if "" in lines:
+            lines = [line for line in lines if line]
+        rows = list(map(split, lines))
+        widths = set(map(len, rows))
+        if widths and widths != {self.fields}:
+            bad = next(i for i, row in enumerate(rows) if len(row) != self.fields)
+            raise ImdbError(
+                f"{self.path}: line {self.count + bad + 2} has {len(rows[bad])} fields, expected {self.fields}"
+            )
+        self.count += len(rows)
+        return rows
+
+
+# Staging: each file is first copied as it is into a TEMP table (fields as text, '\N' and all),
+# binding each row's list of strings straight from the split; converting, keying and checking
+# then happen set-based in SQLite, which is several times faster than doing it row by row here.
+# name -> (columns of the raw table, fields kept, filter of rows kept (Python, on a whole block)).
+_CAST = frozenset(CAST_CATEGORIES)
+RAW: dict[str, tuple[str, tuple[int, ...], Callable[[list[list[str]]], list[list[str]]] | None]] = {
+    "names": ("nconst, name, birth INTEGER, death INTEGER", (0, 1, 2, 3), None),
+    "basics": (
+        "tconst, ttype, title, original, year INTEGER, end_year INTEGER, runtime INTEGER, genres",
+        (0, 1, 2, 3, 5, 6, 7, 8),
+        None,
+    ),
+    "ratings": ("tconst, rating REAL, votes INTEGER", (0, 1, 2), None),
+    "episode": ("tconst, parent, season INTEGER, episode INTEGER", (0, 1, 2, 3), None),
+    "crew": ("tconst, directors, writers", (0, 1, 2), None),
+    # Only cast: the other categories have no role in the catalog (see CAST_CATEGORIES).
+    "principals": (
+        "tconst, ordering INTEGER, nconst, category, characters",
+        (0, 1, 2, 3, 5),
+        lambda rows: [r for r in rows if r[3] in _CAST],
+    ),
+    # The original title's own row only repeats originalTitle.
+    "akas": ("tconst, ordering INTEGER, title", (0, 1, 2), lambda rows: [r for r in rows if r[7] != "1"]),
+}
+# The id columns of each raw table, checked before use: 'tt' or 'nm' and digits (7 or 8 of them).
+ID_COLUMNS = {
+    "names": ("nconst",),
+    "basics": ("tconst",),
+    "ratings": ("tconst",),
+    "episode": ("tconst", "parent"),
+    "crew": ("tconst",),
+    "principals": ("tconst", "nconst"),
+    "akas": ("tconst",),
+}
+
+
+def _num(column: str) -> str:
+    """SQL for 'tt0113627' -> 113627 (7- and 8-digit ids alike)."""
+    return f"CAST(substr({column}, 3) AS INTEGER)"
+
+
+def stage_file(conn: sqlite3.Connection, name: str, path: Path) -> int:
+    """Stream one file into the TEMP table r_<name>; returns the rows read."""
+    columns, keep, choose = RAW[name]
+    conn.execute(f"CREATE TEMP TABLE r_{name} ({columns})")
+    rows = _Rows(path, len(DATASETS[name][1]))
+    pick = itemgetter(*keep)
+    blocks = rows.blocks() if choose is None else map(choose, rows.blocks())
+    marks = ", ".join("?" * len(keep))
+    # One transaction on the TEMP database only: the catalog is not locked while files are read.
+    conn.execute("BEGIN")
+    try:
+        conn.executemany(f"INSERT INTO r_{name} VALUES ({marks})", chain.from_iterable(map(partial(map, pick), blocks)))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    for column in ID_COLUMNS[name]:
+        prefix = "nm" if column in ("nconst",) or name == "names" else "tt"
+        nullable = f" AND {column} != '\\N'" if column == "parent" else ""
+        bad = conn.execute(
+            f"SELECT {column} FROM r_{name} WHERE ({column} NOT GLOB '{prefix}[0-9]*'"
+            f" OR {column} GLOB '??*[^0-9]*'){nullable} LIMIT 1"
+        ).fetchone()
+        if bad:
+            raise ImdbError(f"{path}: {bad[0][:40]!r} is not an IMDb id ({column})")
+    return rows.count
+
+
+def import_files(
+    conn: sqlite3.Connection,
+    files: dict[str, Path],
+    *,
+    on_file: Callable[[FileCounts], None] | None = None,
+) -> ImdbReport:
+    """Import the dataset `files` (from find_files) into the catalog, in one transaction.
+
+    Every header is checked before anything is written; the run is recorded in imports and
+    import_files (a run that fails is recorded as failed, and the catalog is left as it was).
+    """
+    for name, path in files.items():
+        check_header(name, path)
+    _ensure_schema(conn)
+    started = time.monotonic()
+    report = ImdbReport(files=[FileCounts(DATASETS[name][0], str(path)) for name, path in files.items()])
+    counts = dict(zip(files, report.files, strict=True))
+    import_id = _start_import(conn, [str(p) for p in files.values()])
+    # Millions of short-lived lists go through here: the cyclic collector would only slow them down.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _configure(conn)
+        for name, path in files.items():
+            t0 = time.monotonic()
+            counts[name].read = stage_file(conn, name, path)
+            counts[name].seconds += time.monotonic() - t0
+        # Foreign keys are checked by the joins that build every row; SQLite checking them again
+        # per row costs a third of the apply. The pragma only takes effect outside a transaction.
+        conn.execute("PRAGMA foreign_keys = OFF")
+        # The same for CHECK constraints: every role, list and field written here is a constant,
+        # and SQLite evaluates a CHECK (x IN (...)) by building a table per row (3x the insert).
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        with db.transaction(conn):
+            _apply(conn, files, counts, report)
+            report.seconds = time.monotonic() - started
+            _finish_import(conn, import_id, report)
+    except BaseException as e:
+        _record_failure(conn, import_id, e)
+        raise
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA ignore_check_constraints = OFF")
+        _drop_staging(conn)
+    if on_file:
+        for counted in report.files:
+            on_file(counted)
+    return report
+
+
+def _ensure_schema(conn: sqlite3.Connection) -> None:
+    """A catalog created before the import tables existed gets them from schema.sql (all IF NOT EXISTS)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'import_files'").fetchone() is None:
+        conn.executescript(f"BEGIN IMMEDIATE;\n{db.schema_sql()}\nCOMMIT;")
+
+
+def _configure(conn: sqlite3.Connection) -> None:
+    # Scratch tables in a temporary file, not in memory: the staged files can be gigabytes.
+    # Page caches of 64 MB for the catalog and the staging tables keep memory flat whatever the size.
+    conn.execute("PRAGMA temp_store = FILE")
+    conn.execute("PRAGMA main.cache_size = -65536")
+    conn.execute("PRAGMA temp.cache_size = -65536")
+    conn.create_function("name_key", 1, db.name_key, deterministic=True)
+
+
+def _drop_staging(conn: sqlite3.Connection) -> None:
+    for (table,) in conn.execute("SELECT name FROM temp.sqlite_master WHERE type = 'table'").fetchall():
+        conn.execute(f"DROP TABLE temp.{table}")
+
+
+def _apply(conn: sqlite3.Connection, files: dict[str, Path], counts: dict[str, FileCounts], report: ImdbReport) -> None:
+    """Bring the catalog in line with the staged files (inside the caller's transaction)."""
+    now = db.now()
+    indexes = _Indexes(conn)
+
+    def timed(name: str, step: Callable[[FileCounts], None]) -> None:
+        t0 = time.monotonic()
+        step(counts[name])
+        counts[name].seconds += time.monotonic() - t0
+
+    # s_names and s_titles map dataset ids to catalog ids: from the files, else from the catalog.
+    if "names" in files:
+        timed("names", lambda c: _apply_names(conn, c, indexes))
+    else:
+        _map_people_from_catalog(conn)
+    if "ratings" in files:
+        # Before basics: of two dataset titles a page title could merge with, the most voted wins.
+        conn.execute("CREATE TEMP TABLE s_ratings (tnum INTEGER PRIMARY KEY, rating REAL, votes INTEGER)")
+        conn.execute(
+            f"INSERT OR REPLACE INTO s_ratings SELECT {_num('tconst')}, {_nulls('rating', 'votes')} FROM r_ratings"
+        )
+    if "basics" in files:
+        timed("basics", lambda c: _apply_basics(conn, c, report, indexes, now))
+    else:
+        _map_titles_from_catalog(conn)
+    if "ratings" in files:
+        timed("ratings", lambda c: _apply_ratings(conn, c))
+    if "episode" in files:
+        timed("episode", lambda c: _apply_episodes(conn, c, indexes))
+    if "crew" in files:
+        timed("crew", lambda c: _apply_crew(conn, c, indexes))
+    if "principals" in files:
+        timed("principals", lambda c: _apply_principals(conn, c, indexes))
+    if "akas" in files:
+        timed("akas", lambda c: _apply_akas(conn, c, indexes))
+    if "names" in files:
+        # Only now that credits are current: a person who vanished but is still credited stays.
+        t0 = time.monotonic()
+        _delete_vanished_people(conn, counts["names"])
+        counts["names"].seconds += time.monotonic() - t0
+    fillable = [f for name in files for f in FILLABLE.get(name, ())]
+    if fillable:
+        _fill_page_titles(conn, fillable, now)
+    if "crew" in files or "principals" in files:
+        report.merged_people = _merge_page_people(conn)
+    indexes.rebuild()
+
+
+class _Indexes:
+    """Secondary indexes dropped before a bulk insert and built again from schema.sql after it.
+
+    Building an index from sorted rows is several times faster than updating it row by row, but
+    only when many rows go in at once (a first import); a nightly update keeps them. Unique
+    indexes stay, as they guard the data.
+    """
+
+    SHARE = 0.25  # drop when the rows to insert are more than this share of the table's rows
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.dropped: list[str] = []
+        self.statements = {
+            m.group(1): m.group(0)
+            for m in re.finditer(r"CREATE INDEX IF NOT EXISTS (\w+)\s+ON (\w+)[^;]*;", db.schema_sql())
+        }
+
+    def before_insert(self, table: str, rows: int) -> None:
+        if rows < 10_000 or rows < self.SHARE * _scalar(self.conn, f"SELECT count(*) FROM {table}"):
+            return
+        for (name,) in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+            " AND sql NOT LIKE 'CREATE UNIQUE%'",
+            (table,),
+        ).fetchall():
+            if name in self.statements:
+                self.conn.execute(f"DROP INDEX {name}")
+                self.dropped.append(name)
+
+    def rebuild(self) -> None:
+        for name in self.dropped:
+            self.conn.execute(self.statements[name])
+        self.dropped.clear()
+
+
+def _changes(conn: sqlite3.Connection, sql: str, params: Iterable[object] = ()) -> int:
+    return conn.execute(sql, tuple(params)).rowcount
+
+
+def _scalar(conn: sqlite3.Connection, sql: str, params: Iterable[object] = ()) -> int:
+    return int(conn.execute(sql, tuple(params)).fetchone()[0] or 0)
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+
+
+def _nulls(*columns: str) -> str:
+    return ", ".join(f"nullif({c}, '\\N')" for c in columns)
+
+
+def _assign_ids(conn: sqlite3.Connection, stage: str, key: str, table: str) -> int:
+    """Give every staged row its catalog id: the row with its imdb_id, else a new id after the last.
+
+    Returns the highest id before this run: staged rows above it are new.
+    """
+    conn.execute(
+        f"UPDATE {stage} SET id = c.id FROM {table} c"
+        f" WHERE c.imdb_id IS NOT NULL AND {stage}.{key} = {_num('c.imdb_id')}"
+    )
+    top = _scalar(conn, f"SELECT max(id) FROM {table}")
+    conn.execute(
+        f"WITH n AS (SELECT {key}, row_number() OVER (ORDER BY {key}) AS r FROM {stage} WHERE id IS NULL)"
+        f" UPDATE {stage} SET id = ? + n.r FROM n WHERE n.{key} = {stage}.{key}",
+        (top,),
+    )
+    return top
+
+
+# --- people -------------------------------------------------------------------------------------
+
+# db.name_key in SQL: SQLite's lower() is exact for printable ASCII with single inner spaces,
+# which is nearly every name; only the others pay for a call into Python.
+_NAME_KEY = (
+    "CASE WHEN s.name GLOB '*[^ -~]*' OR s.name GLOB '*  *' OR s.name GLOB ' *' OR s.name GLOB '* '"
+    " THEN name_key(s.name) ELSE lower(s.name) END"
+)
+
+
+def _apply_names(conn: sqlite3.Connection, counts: FileCounts, indexes: _Indexes) -> None:
+    conn.execute(
+        "CREATE TEMP TABLE s_names (nnum INTEGER PRIMARY KEY, name TEXT, birth INTEGER, death INTEGER, id INTEGER)"
+    )
+    conn.execute(
+        f"INSERT OR REPLACE INTO s_names (nnum, name, birth, death) SELECT {_num('nconst')}, {_nulls('name', 'birth', 'death')}"
+        " FROM r_names WHERE name != '\\N'"
+    )
+    conn.execute("DROP TABLE r_names")
+    counts.skipped = counts.read - _scalar(conn, "SELECT count(*) FROM s_names")
+    top = _assign_ids(conn, "s_names", "nnum", "people")
+    counts.updated = _changes(
+        conn,
+        f"UPDATE people SET name = s.name, name_key = {_NAME_KEY}, birth_year = s.birth, death_year = s.death"
+        " FROM s_names s WHERE people.id = s.id AND s.id <= ?"
+        " AND (people.name IS NOT s.name OR people.birth_year IS NOT s.birth OR people.death_year IS NOT s.death)",
+        (top,),
+    )
+    indexes.before_insert("people", _scalar(conn, "SELECT count(*) FROM s_names WHERE id > ?", (top,)))
+    counts.inserted = _changes(
+        conn,
+        "INSERT INTO people (id, imdb_id, name, name_key, birth_year, death_year)"
+        f" SELECT s.id, printf('nm%07d', s.nnum), s.name, {_NAME_KEY}, s.birth, s.death"
+        " FROM s_names s WHERE s.id > ? ORDER BY s.id",
+        (top,),
+    )
+
+
+def _map_people_from_catalog(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "CREATE TEMP TABLE s_names (nnum INTEGER PRIMARY KEY, name TEXT, birth INTEGER, death INTEGER, id INTEGER)"
+    )
+    conn.execute(f"INSERT INTO s_names (nnum, id) SELECT {_num('imdb_id')}, id FROM people WHERE imdb_id IS NOT NULL")
+
+
+def _delete_vanished_people(conn: sqlite3.Connection, counts: FileCounts) -> None:
+    counts.deleted = _changes(
+        conn,
+        "DELETE FROM people WHERE imdb_id IS NOT NULL"
+        f" AND NOT EXISTS (SELECT 1 FROM s_names s WHERE s.nnum = {_num('people.imdb_id')})"
+        " AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.person_id = people.id)",
+    )
+
+
+# --- titles -------------------------------------------------------------------------------------
+
+_KIND = "CASE ttype " + " ".join(f"WHEN '{t}' THEN '{k}'" for t, k in KIND_OF_TYPE.items()) + " END"
+_S_TITLES = (
+    "CREATE TEMP TABLE s_titles (tnum INTEGER PRIMARY KEY, kind TEXT, title TEXT, original_title TEXT,"
+    " year INTEGER, end_year INTEGER, runtime INTEGER, genres TEXT, id INTEGER, page INTEGER)"
+)
+
+
+def _apply_basics(
+    conn: sqlite3.Connection, counts: FileCounts, report: ImdbReport, indexes: _Indexes, now: str
+) -> None:
+    conn.execute(_S_TITLES)
+    # An original title equal to the title is no news: a page leaves it empty too.
+    conn.execute(
+        "INSERT OR REPLACE INTO s_titles (tnum, kind, title, original_title, year, end_year, runtime, genres)"
+        f" SELECT {_num('tconst')}, {_KIND}, title, nullif(nullif(original, '\\N'), title),"
+        f" {_nulls('year', 'end_year', 'runtime', 'genres')} FROM r_basics WHERE title != '\\N' AND {_KIND} IS NOT NULL"
+    )
+    conn.execute("DROP TABLE r_basics")
+    counts.skipped = counts.read - _scalar(conn, "SELECT count(*) FROM s_titles")
+    report.merged_titles = _merge_page_titles(conn)
+    top = _assign_ids(conn, "s_titles", "tnum", "titles")
+    conn.execute(
+        "UPDATE s_titles SET page = 1 WHERE id IN (SELECT id FROM titles WHERE page_id IS NOT NULL AND imdb_id IS NOT NULL)"
+    )
+    # Dataset titles whose row or genres differ from the file's; page titles are the page's.
+    conn.execute(
+        "CREATE TEMP TABLE s_changed AS SELECT s.id FROM s_titles s JOIN titles t ON t.id = s.id"
+        " WHERE s.id <= ? AND s.page IS NULL AND (t.title IS NOT s.title OR t.original_title IS NOT s.original_title"
+        " OR t.year IS NOT s.year OR t.end_year IS NOT s.end_year OR t.kind IS NOT s.kind"
+        " OR t.runtime_minutes IS NOT s.runtime"
+        " OR s.genres IS NOT (SELECT group_concat(genre, ',') FROM"
+        " (SELECT genre FROM genres g WHERE g.title_id = t.id ORDER BY position)))",
+        (top,),
+    )
+    counts.updated = _changes(
+        conn,
+        "UPDATE titles SET title = s.title, original_title = s.original_title, year = s.year, end_year = s.end_year,"
+        " kind = s.kind, runtime_minutes = s.runtime, updated_at = ?"
+        " FROM s_titles s WHERE titles.id = s.id AND s.id IN (SELECT id FROM s_changed)",
+        (now,),
+    )
+    conn.execute("DELETE FROM genres WHERE title_id IN (SELECT id FROM s_changed)")
+    conn.execute(
+        "CREATE TEMP TABLE s_gone AS SELECT id FROM titles WHERE imdb_id IS NOT NULL AND page_id IS NULL"
+        f" AND NOT EXISTS (SELECT 1 FROM s_titles s WHERE s.tnum = {_num('titles.imdb_id')})"
+    )
+    counts.deleted = _delete_titles(conn, "SELECT id FROM s_gone")
+    new = _scalar(conn, "SELECT count(*) FROM s_titles WHERE id > ?", (top,))
+    indexes.before_insert("titles", new)
+    counts.inserted = _changes(
+        conn,
+        "INSERT INTO titles (id, imdb_id, title, original_title, year, end_year, kind, runtime_minutes, updated_at)"
+        " SELECT id, printf('tt%07d', tnum), title, original_title, year, end_year, kind, runtime, ?"
+        " FROM s_titles WHERE id > ? ORDER BY id",
+        (now, top),
+    )
+    indexes.before_insert("genres", new)
+    # Genres never hold a quote or backslash, so the comma list is made a JSON array by hand.
+    conn.execute(
+        "INSERT INTO genres (title_id, position, genre)"
+        " SELECT s.id, j.key, j.value FROM s_titles s, json_each('[\"' || replace(s.genres, ',', '\",\"') || '\"]') j"
+        " WHERE s.genres IS NOT NULL AND s.genres NOT GLOB '*[\"\\]*'"
+        " AND (s.id > ? OR s.id IN (SELECT id FROM s_changed)) ORDER BY s.id, j.key",
+        (top,),
+    )
+    indexes.before_insert("search_docs", new)
+    _index_titles_for_search(conn, top)
+
+
+def _delete_titles(conn: sqlite3.Connection, ids: str) -> int:
+    """Delete the titles whose ids `ids` selects, with every child row (foreign keys are off meanwhile)."""
+    for table in (*db.CHILD_TABLES, "imdb_fills"):
+        conn.execute(f"DELETE FROM {table} WHERE title_id IN ({ids})")
+    conn.execute(f"DELETE FROM episodes WHERE episode_id IN ({ids}) OR series_id IN ({ids})")
+    return _changes(conn, f"DELETE FROM titles WHERE id IN ({ids})")
+
+
+def _merge_page_titles(conn: sqlite3.Connection) -> int:
+    """Page titles without an imdb_id take the one of the dataset title with their title, year and kind.
+
+    Of several candidates the most voted (then the lowest id) wins. A dataset-only row of that
+    title from an earlier run gives way: its episode links move to the page title, its rows go.
+    """
+    if not _scalar(conn, "SELECT count(*) FROM titles WHERE page_id IS NOT NULL AND imdb_id IS NULL"):
+        return 0
+    votes = "(SELECT votes FROM s_ratings r WHERE r.tnum = s.tnum)" if _has_table(conn, "s_ratings") else "NULL"
+    # The loop runs over the staged titles and probes the page-identity index of titles.
+    matches = conn.execute(
+        "SELECT id, tnum FROM (SELECT t.id, s.tnum, row_number() OVER"
+        f" (PARTITION BY t.id ORDER BY {votes} DESC NULLS LAST, s.tnum) AS r"
+        " FROM s_titles s JOIN titles t ON t.title = s.title AND ifnull(t.year, 0) = ifnull(s.year, 0)"
+        " AND t.kind = s.kind AND t.page_id IS NOT NULL WHERE t.imdb_id IS NULL) WHERE r = 1"
+    ).fetchall()
+    merged = 0
+    for title_id, tnum in matches:
+        imdb_id = f"tt{tnum:07d}"
+        holder = conn.execute("SELECT id, page_id FROM titles WHERE imdb_id = ?", (imdb_id,)).fetchone()
+        if holder is not None:
+            if holder["page_id"] is not None:
+                continue  # another page title already holds that id
+            conn.execute("UPDATE OR IGNORE episodes SET series_id = ? WHERE series_id = ?", (title_id, holder["id"]))
+            conn.execute("UPDATE OR IGNORE episodes SET episode_id = ? WHERE episode_id = ?", (title_id, holder["id"]))
+            _delete_titles(conn, str(int(holder["id"])))
+        conn.execute("UPDATE titles SET imdb_id = ? WHERE id = ?", (imdb_id, title_id))
+        merged += 1
+    return merged
+
+
+def _index_titles_for_search(conn: sqlite3.Connection, top: int) -> None:
+    """New and changed dataset titles become searchable by title (and original title), like page titles."""
+    conn.execute("DELETE FROM search_docs WHERE field = 'title' AND title_id IN (SELECT id FROM s_changed)")
+    conn.execute("CREATE TEMP TABLE s_search (title_id INTEGER, text TEXT)")
+    conn.execute(
+        "INSERT INTO s_search SELECT id, title FROM s_titles WHERE (id > ? OR id IN (SELECT id FROM s_changed))"
+        " UNION ALL SELECT id, original_title FROM s_titles WHERE original_title IS NOT NULL"
+        " AND (id > ? OR id IN (SELECT id FROM s_changed)) ORDER BY 1",
+        (top, top),
+    )
+    first = _scalar(conn, "SELECT max(id) FROM search_docs")
+    conn.execute(
+        "INSERT INTO search_docs (id, title_id, field) SELECT ? + rowid, title_id, 'title' FROM s_search", (first,)
+    )
+    conn.execute("INSERT INTO search_index (rowid, text) SELECT ? + rowid, text FROM s_search", (first,))
+
+
+def _map_titles_from_catalog(conn: sqlite3.Connection) -> None:
+    conn.execute(_S_TITLES)
+    conn.execute(
+        f"INSERT INTO s_titles (tnum, title, id, page) SELECT {_num('imdb_id')}, title, id,"
+        " CASE WHEN page_id IS NOT NULL THEN 1 END FROM titles WHERE imdb_id IS NOT NULL"
+    )
+
+
+def _apply_ratings(conn: sqlite3.Connection, counts: FileCounts) -> None:
+    # Dataset titles only; page titles get theirs through _fill_page_titles.
+    target = "FROM s_ratings r JOIN s_titles m ON m.tnum = r.tnum WHERE titles.id = m.id AND m.page IS NULL"
+    counts.inserted = _changes(
+        conn,
+        f"UPDATE titles SET rating = r.rating, votes = r.votes {target}"
+        " AND titles.rating IS NULL AND titles.votes IS NULL AND (r.rating IS NOT NULL OR r.votes IS NOT NULL)",
+    )
+    counts.updated = _changes(
+        conn,
+        f"UPDATE titles SET rating = r.rating, votes = r.votes {target}"
+        " AND (titles.rating IS NOT r.rating OR titles.votes IS NOT r.votes)",
+    )
+    counts.deleted = _changes(
+        conn,
+        "UPDATE titles SET rating = NULL, votes = NULL WHERE imdb_id IS NOT NULL AND page_id IS NULL"
+        " AND (rating IS NOT NULL OR votes IS NOT NULL)"
+        f" AND NOT EXISTS (SELECT 1 FROM s_ratings r WHERE r.tnum = {_num('titles.imdb_id')})",
+    )
+    counts.skipped = counts.read - _scalar(conn, "SELECT count(*) FROM s_ratings r JOIN s_titles m ON m.tnum = r.tnum")
+
+
+# --- child rows: episodes, credits, AKAs ---------------------------------------------------------
+
+
+def _diff(
+    conn: sqlite3.Connection,
+    counts: FileCounts,
+    indexes: _Indexes,
+    *,
+    table: str,
+    select: str,
+    key: tuple[str, ...],
+    values: tuple[str, ...],
+    scope: str,
+) -> int:
+    """Make the rows of `table` within `scope` equal to those `select` gives, counting what changed.
+
+    Rows are matched by `key`; `values` are compared and updated. Rows in scope but not selected
+    are deleted, selected rows not in the table inserted. Returns the number of rows selected.
+    When nothing is in scope yet (a first import) the rows go straight in.
+    """
+    columns = ", ".join((*key, *values))
+    in_scope = _scalar(conn, f"SELECT count(*) FROM {table} WHERE {scope}")
+    if not in_scope:
+        indexes.before_insert(table, counts.read)
+        # OR IGNORE: of two rows with one key (a file listing a credit twice), the first stays.
+        counts.inserted += _changes(conn, f"INSERT OR IGNORE INTO {table} ({columns}) {select}")
+        return counts.inserted
+    conn.execute("DROP TABLE IF EXISTS s_target")
+    conn.execute(f"CREATE TEMP TABLE s_target ({columns}, PRIMARY KEY ({', '.join(key)})) WITHOUT ROWID")
+    selected = _changes(conn, f"INSERT OR IGNORE INTO s_target ({columns}) {select}")
+    match = " AND ".join(f"{table}.{k} = x.{k}" for k in key)
+    differs = " OR ".join(f"{table}.{v} IS NOT x.{v}" for v in values)
+    assign = ", ".join(f"{v} = x.{v}" for v in values)
+    counts.updated += _changes(conn, f"UPDATE {table} SET {assign} FROM s_target x WHERE {match} AND ({differs})")
+    counts.deleted += _changes(
+        conn, f"DELETE FROM {table} WHERE {scope} AND NOT EXISTS (SELECT 1 FROM s_target x WHERE {match})"
+    )
+    indexes.before_insert(table, selected - in_scope)
+    # OR IGNORE: rows already there (matched by key, updated above) stay as they are.
+    counts.inserted += _changes(
+        conn, f"INSERT OR IGNORE INTO {table} ({columns}) SELECT {columns} FROM s_target ORDER BY {', '.join(key)}"
+    )
+    return selected
+
+
+_NOT_PAGE = "title_id NOT IN (SELECT id FROM titles WHERE page_id IS NOT NULL)"
+
+
+def _apply_episodes(conn: sqlite3.Connection, counts: FileCounts, indexes: _Indexes) -> None:
+    selected = _diff(
+        conn,
+        counts,
+        indexes,
+        table="episodes",
+        select=f"SELECT e.id, p.id, {_nulls('r.season', 'r.episode')} FROM r_episode r"
+        f" JOIN s_titles e ON e.tnum = {_num('r.tconst')} JOIN s_titles p ON p.tnum = {_num('r.parent')}"
+        " WHERE r.parent != '\\N' AND e.id != p.id",
+        key=("episode_id",),
+        values=("series_id", "season", "episode"),
+        scope="1",
+    )
+    counts.skipped = counts.read - selected
+
+
+def _apply_crew(conn: sqlite3.Connection, counts: FileCounts, indexes: _Indexes) -> None:
+    # The comma lists of ids (nm..,nm..) are made JSON arrays by hand; ids hold only [nm0-9].
+    select = " UNION ALL ".join(
+        f"SELECT m.id, '{role}', j.key, p.id FROM r_crew c JOIN s_titles m ON m.tnum = {_num('c.tconst')},"
+        f" json_each('[\"' || replace(c.{column}, ',', '\",\"') || '\"]') j"
+        f" JOIN s_names p ON p.nnum = {_num('j.value')}"
+        f" WHERE m.page IS NULL AND c.{column} != '\\N' AND c.{column} NOT GLOB '*[^nm0-9,]*'"
+        for role, column in (("director", "directors"), ("writer", "writers"))
+    )
+    selected = _diff(
+        conn,
+        counts,
+        indexes,
+        table="credits",
+        select=select,
+        key=("title_id", "role", "position"),
+        values=("person_id",),
+        scope=f"role IN ('director', 'writer') AND {_NOT_PAGE}",
+    )
+    listed = sum(
+        _scalar(conn, f"SELECT sum(length({c}) - length(replace({c}, ',', '')) + 1) FROM r_crew WHERE {c} != '\\N'")
+        for c in ("directors", "writers")
+    )
+    counts.skipped = listed - selected
+
+
+# characters is a JSON array (["Ben Sanderson"]): several names are joined with " / ". Most
+# have no escapes and are cut out with string functions; the rest go through json_each.
+_CHARACTER = (
+    "CASE WHEN r.characters = '\\N' THEN NULL"
+    " WHEN instr(r.characters, '\\') = 0 AND r.characters GLOB '[[]\"*\"]'"
+    " THEN replace(substr(r.characters, 3, length(r.characters) - 4), '\",\"', ' / ')"
+    " WHEN json_valid(r.characters) THEN (SELECT group_concat(value, ' / ') FROM json_each(r.characters))"
+    " ELSE r.characters END"
+)
+_NOTE = "CASE r.category " + " ".join(f"WHEN '{c}' THEN '{n}'" for c, n in CAST_CATEGORIES.items() if n) + " END"
+
+
+def _apply_principals(conn: sqlite3.Connection, counts: FileCounts, indexes: _Indexes) -> None:
+    # ordering is 1-based and shared by every category of a title; positions are 0-based like a page's.
+    selected = _diff(
+        conn,
+        counts,
+        indexes,
+        table="credits",
+        select=f"SELECT m.id, 'actor', r.ordering - 1, p.id, {_CHARACTER}, {_NOTE}"
+        f" FROM r_principals r JOIN s_titles m ON m.tnum = {_num('r.tconst')}"
+        f" JOIN s_names p ON p.nnum = {_num('r.nconst')} WHERE m.page IS NULL",
+        key=("title_id", "role", "position"),
+        values=("person_id", "character", "note"),
+        scope=f"role = 'actor' AND {_NOT_PAGE}",
+    )
+    counts.skipped = counts.read - selected
+
+
+def _apply_akas(conn: sqlite3.Connection, counts: FileCounts, indexes: _Indexes) -> None:
+    # One row per distinct alternative title (the file repeats a title for every region), in the
+    # file's order, leaving out the title itself.
+    selected = _diff(
+        conn,
+        counts,
+        indexes,
+        table="title_items",
+        select="SELECT m.id, 'akas', min(a.ordering) - 1, a.title FROM r_akas a"
+        f" JOIN s_titles m ON m.tnum = {_num('a.tconst')} WHERE m.page IS NULL AND a.title IS NOT m.title"
+        " AND a.title != '\\N' GROUP BY a.tconst, a.title",
+        key=("title_id", "list", "position"),
+        values=("text",),
+        scope=f"list = 'akas' AND {_NOT_PAGE}",
+    )
+    counts.skipped = counts.read - selected
+
+
+# --- page titles and people ----------------------------------------------------------------------
+
+
+def _fill_page_titles(conn: sqlite3.Connection, fields: list[str], now: str) -> None:
+    """Fill the fields a merged page title lacks from the dataset, and keep earlier fills current."""
+    staged = {
+        "original_title": "s.original_title",
+        "end_year": "s.end_year",
+        "runtime_minutes": "s.runtime",
+        "rating": "r.rating",
+        "votes": "r.votes",
+    }
+    ratings = "LEFT JOIN s_ratings r ON r.tnum = s.tnum" if _has_table(conn, "s_ratings") else ""
+    columns = ", ".join(f"{staged[f]} AS {f}" for f in fields)
+    rows = conn.execute(
+        f"SELECT t.id, {', '.join('t.' + f for f in fields)}, {columns} FROM s_titles s"
+        f" JOIN titles t ON t.id = s.id {ratings} WHERE s.page = 1"
+    ).fetchall()
+    for row in rows:
+        title_id = row[0]
+        current = dict(zip(fields, row[1 : 1 + len(fields)], strict=True))
+        dataset = dict(zip(fields, row[1 + len(fields) :], strict=True))
+        fills = dict(conn.execute("SELECT field, value FROM imdb_fills WHERE title_id = ?", (title_id,)).fetchall())
+        changes: dict[str, object] = {}
+        for name in fields:
+            ours = name in fills and fills[name] == current[name]
+            if current[name] is not None and not ours:
+                conn.execute("DELETE FROM imdb_fills WHERE title_id = ? AND field = ?", (title_id, name))
+                continue  # the page's own value
+            if dataset[name] != current[name]:
+                changes[name] = dataset[name]
+            if dataset[name] is None:
+                conn.execute("DELETE FROM imdb_fills WHERE title_id = ? AND field = ?", (title_id, name))
+            else:
+                conn.execute(
+                    "INSERT OR REPLACE INTO imdb_fills (title_id, field, value) VALUES (?, ?, ?)",
+                    (title_id, name, dataset[name]),
+                )
+        if changes:
+            assign = ", ".join(f"{name} = ?" for name in changes)
+            conn.execute(f"UPDATE titles SET {assign} WHERE id = ?", (*changes.values(), title_id))
+
+
+def _merge_page_people(conn: sqlite3.Connection) -> int:
+    """On merged page titles, a page person becomes the dataset person of the same name credited there.
+
+    The page's credit keeps its role, position and character and points to the dataset person;
+    a page person left without credits goes. Never matched on a name alone: only on a title both
+    sources credit, and only when exactly one dataset person there has that name.
+    """
+    rows = conn.execute(
+        "SELECT c.title_id, c.role, c.position, c.person_id, q.name_key FROM credits c"
+        " JOIN people q ON q.id = c.person_id JOIN titles t ON t.id = c.title_id"
+        " WHERE t.page_id IS NOT NULL AND t.imdb_id IS NOT NULL AND q.imdb_id IS NULL"
+    ).fetchall()
+    if not rows:
+        return 0
+    credited = _dataset_people_of(conn, {r[0] for r in rows})
+    merged = 0
+    touched: set[int] = set()
+    for title_id, role, position, person_id, key in rows:
+        candidates = credited.get((title_id, key), set())
+        if len(candidates) != 1:
+            continue  # nobody of that name there, or two: no guess
+        conn.execute(
+            "UPDATE credits SET person_id = ? WHERE title_id = ? AND role = ? AND position = ?",
+            (next(iter(candidates)), title_id, role, position),
+        )
+        touched.add(person_id)
+        merged += 1
+    conn.executemany(
+        "DELETE FROM people WHERE id = ? AND imdb_id IS NULL AND NOT EXISTS (SELECT 1 FROM credits WHERE person_id = ?)",
+        [(p, p) for p in touched],
+    )
+    return merged
+
+
+def _dataset_people_of(conn: sqlite3.Connection, title_ids: set[int]) -> dict[tuple[int, str], set[int]]:
+    """(title id, name_key) -> ids of the people the staged principals and crew credit on those titles."""
+    conn.execute("CREATE TEMP TABLE s_merged (tconst TEXT PRIMARY KEY, id INTEGER)")
+    conn.executemany(
+        "INSERT INTO s_merged SELECT printf('tt%07d', tnum), id FROM s_titles WHERE id = ?", [(i,) for i in title_ids]
+    )
+    pairs: list[tuple[int, str]] = []
+    if _has_table(conn, "r_principals"):
+        pairs += conn.execute(
+            "SELECT m.id, r.nconst FROM r_principals r JOIN s_merged m ON m.tconst = r.tconst"
+        ).fetchall()
+    if _has_table(conn, "r_crew"):
+        for title_id, directors, writers in conn.execute(
+            "SELECT m.id, r.directors, r.writers FROM r_crew r JOIN s_merged m ON m.tconst = r.tconst"
+        ):
+            pairs += [(title_id, n) for n in f"{directors},{writers}".split(",") if n.startswith("nm")]
+    credited: dict[tuple[int, str], set[int]] = {}
+    for title_id, nconst in pairs:
+        person = conn.execute(
+            "SELECT p.id, p.name_key FROM s_names s JOIN people p ON p.id = s.id WHERE s.nnum = ?",
+            (int(nconst[2:]),),
+        ).fetchone()
+        if person:
+            credited.setdefault((title_id, person[1]), set()).add(person[0])
+    return credited
+
+
+# --- the record of runs ---------------------------------------------------------------------------
+
+
+def _start_import(conn: sqlite3.Connection, sources: list[str]) -> int:
+    with db.transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO imports (command, started_at, sources) VALUES ('load-imdb', ?, ?)",
+            (db.now(), json.dumps(sources, ensure_ascii=False)),
+        )
+    return int(cur.lastrowid or 0)
+
+
+def _finish_import(conn: sqlite3.Connection, import_id: int, report: ImdbReport) -> None:
+    """Inside the import's transaction: the record commits with the data, or not at all."""
+    conn.execute(
+        "UPDATE imports SET finished_at = ?, loaded = ?, replaced = ?, unchanged = 0 WHERE id = ?",
+        (db.now(), report.total("inserted"), report.total("updated"), import_id),
+    )
+    conn.executemany(
+        "INSERT INTO import_files (import_id, dataset, path, read, inserted, updated, deleted, skipped, seconds)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (import_id, f.dataset, f.path, f.read, f.inserted, f.updated, f.deleted, f.skipped, round(f.seconds, 3))
+            for f in report.files
+        ],
+    )
+
+
+def _record_failure(conn: sqlite3.Connection, import_id: int, error: BaseException) -> None:
+    reason = str(error) if isinstance(error, MovieCliError | sqlite3.Error) else type(error).__name__
+    try:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        with db.transaction(conn):
+            conn.execute(
+                "UPDATE imports SET finished_at = ?, failed = 1, failures = ? WHERE id = ?",
+                (db.now(), json.dumps([{"path": "", "reason": reason}], ensure_ascii=False), import_id),
+            )
+    except sqlite3.Error:
+        pass  # the failure itself is what the user sees; a record of it is best effort
