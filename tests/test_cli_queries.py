@@ -593,7 +593,9 @@ def test_sql_runs_a_read_statement(catalog_db: Path) -> None:
         {"title": "Paper Moons", "year": 2003},
     ]
     assert rows_of(catalog_db, "sql", "WITH g AS (SELECT genre FROM genres) SELECT count(*) AS n FROM g") == [{"n": 10}]
-    assert rows_of(catalog_db, "sql", "  -- a comment first\nPRAGMA user_version") == [{"user_version": 1}]
+    assert rows_of(catalog_db, "sql", "  -- a comment first\nPRAGMA user_version") == [
+        {"user_version": db.SCHEMA_VERSION}
+    ]
     assert rows_of(catalog_db, "sql", "SELECT count(*) AS n FROM search_index WHERE search_index MATCH 'amour'") == [
         {"n": 1}
     ]
@@ -640,7 +642,7 @@ def test_sql_refuses_anything_that_writes_and_leaves_the_catalog_untouched(
     with sqlite3.connect(database) as conn:
         counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("titles", "genres", "people")}
         assert counts == {"titles": 4, "genres": 10, "people": 9}
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
 
 
 def test_sql_error_is_one_line(catalog_db: Path) -> None:
