@@ -203,13 +203,14 @@ class _Rows:
     is most of what makes the import fast. No CSV quoting: a `"` is part of the text.
     """
 
-    def __init__(self, path: Path, fields: int) -> None:
+    def __init__(self, path: Path, fields: int, maxsplit: int = -1) -> None:
         self.path = path
         self.fields = fields
+        self.maxsplit = maxsplit  # fewer splits when the last fields are not needed
         self.count = 0
 
     def blocks(self) -> Iterator[list[list[str]]]:
-        split = methodcaller("split", "\t")
+        split = methodcaller("split", "\t", self.maxsplit)
         with _open(self.path) as f:
             f.readline()  # the header, checked before
             tail = b""
@@ -231,21 +232,23 @@ class _Rows:
         if b"\r" in data:
             data = data.replace(b"\r\n", b"\n")
         try:
-            lines = data.decode("utf-8").split("\n")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as e:
             raise ImdbError(f"{self.path}: not UTF-8 after row {self.count} ({e.reason})") from e
+        lines = text.split("\n")
         lines.pop()  # after the last newline
         if "" in lines:
             lines = [line for line in lines if line]
-        rows = list(map(split, lines))
-        widths = set(map(len, rows))
-        if widths and widths != {self.fields}:
-            bad = next(i for i, row in enumerate(rows) if len(row) != self.fields)
-            raise ImdbError(
-                f"{self.path}: line {self.count + bad + 2} has {len(rows[bad])} fields, expected {self.fields}"
-            )
-        self.count += len(rows)
-        return rows
+        # Every row has fields - 1 tabs: counted over the whole block at once, row by row only
+        # to name the row that has not.
+        if text.count("\t") != len(lines) * (self.fields - 1):
+            for number, line in enumerate(lines, start=self.count + 2):
+                if line.count("\t") != self.fields - 1:
+                    raise ImdbError(
+                        f"{self.path}: line {number} has {line.count(chr(9)) + 1} fields, expected {self.fields}"
+                    )
+        self.count += len(lines)
+        return list(map(split, lines))
 
 
 # Staging: each file is first copied as it is into a TEMP table (fields as text, '\N' and all),
@@ -253,24 +256,33 @@ class _Rows:
 # then happen set-based in SQLite, which is several times faster than doing it row by row here.
 # name -> (columns of the raw table, fields kept, filter of rows kept (Python, on a whole block)).
 _CAST = frozenset(CAST_CATEGORIES)
-RAW: dict[str, tuple[str, tuple[int, ...], Callable[[list[list[str]]], list[list[str]]] | None]] = {
-    "names": ("nconst, name, birth INTEGER, death INTEGER", (0, 1, 2, 3), None),
+# name -> (columns of the raw table, fields kept, rows kept (a filter over a whole block), maxsplit).
+RAW: dict[str, tuple[str, tuple[int, ...], Callable[[list[list[str]]], list[list[str]]] | None, int]] = {
+    "names": ("nconst, name, birth INTEGER, death INTEGER", (0, 1, 2, 3), None, 4),
     "basics": (
         "tconst, ttype, title, original, year INTEGER, end_year INTEGER, runtime INTEGER, genres",
         (0, 1, 2, 3, 5, 6, 7, 8),
         None,
+        -1,
     ),
-    "ratings": ("tconst, rating REAL, votes INTEGER", (0, 1, 2), None),
-    "episode": ("tconst, parent, season INTEGER, episode INTEGER", (0, 1, 2, 3), None),
-    "crew": ("tconst, directors, writers", (0, 1, 2), None),
+    "ratings": ("tconst, rating REAL, votes INTEGER", (0, 1, 2), None, -1),
+    "episode": ("tconst, parent, season INTEGER, episode INTEGER", (0, 1, 2, 3), None, -1),
+    "crew": ("tconst, directors, writers", (0, 1, 2), None, -1),
     # Only cast: the other categories have no role in the catalog (see CAST_CATEGORIES).
     "principals": (
         "tconst, ordering INTEGER, nconst, category, characters",
         (0, 1, 2, 3, 5),
         lambda rows: [r for r in rows if r[3] in _CAST],
+        -1,
     ),
-    # The original title's own row only repeats originalTitle.
-    "akas": ("tconst, ordering INTEGER, title", (0, 1, 2), lambda rows: [r for r in rows if r[7] != "1"]),
+    # Split in four: the last part ends with isOriginalTitle, and the original title's own row
+    # only repeats originalTitle.
+    "akas": (
+        "tconst, ordering INTEGER, title",
+        (0, 1, 2),
+        lambda rows: [r for r in rows if not r[3].endswith("\t1")],
+        3,
+    ),
 }
 # The id columns of each raw table, checked before use: 'tt' or 'nm' and digits (7 or 8 of them).
 ID_COLUMNS = {
@@ -291,9 +303,9 @@ def _num(column: str) -> str:
 
 def stage_file(conn: sqlite3.Connection, name: str, path: Path) -> int:
     """Stream one file into the TEMP table r_<name>; returns the rows read."""
-    columns, keep, choose = RAW[name]
+    columns, keep, choose, maxsplit = RAW[name]
     conn.execute(f"CREATE TEMP TABLE r_{name} ({columns})")
-    rows = _Rows(path, len(DATASETS[name][1]))
+    rows = _Rows(path, len(DATASETS[name][1]), maxsplit)
     pick = itemgetter(*keep)
     blocks = rows.blocks() if choose is None else map(choose, rows.blocks())
     marks = ", ".join("?" * len(keep))
@@ -414,6 +426,11 @@ def _apply(conn: sqlite3.Connection, files: dict[str, Path], counts: dict[str, F
         timed("basics", lambda c: _apply_basics(conn, c, report, indexes, now))
     else:
         _map_titles_from_catalog(conn)
+    # Narrow copies of the maps for the joins of the big files: twice as many rows per page read.
+    conn.execute("CREATE TEMP TABLE s_tmap (tnum INTEGER PRIMARY KEY, id INTEGER, page INTEGER)")
+    conn.execute("INSERT INTO s_tmap SELECT tnum, id, page FROM s_titles")
+    conn.execute("CREATE TEMP TABLE s_pmap (nnum INTEGER PRIMARY KEY, id INTEGER)")
+    conn.execute("INSERT INTO s_pmap SELECT nnum, id FROM s_names")
     if "ratings" in files:
         timed("ratings", lambda c: _apply_ratings(conn, c))
     if "episode" in files:
@@ -494,16 +511,15 @@ def _assign_ids(conn: sqlite3.Connection, stage: str, key: str, table: str) -> i
 
     Returns the highest id before this run: staged rows above it are new.
     """
-    conn.execute(
-        f"UPDATE {stage} SET id = c.id FROM {table} c"
-        f" WHERE c.imdb_id IS NOT NULL AND {stage}.{key} = {_num('c.imdb_id')}"
-    )
+    if conn.execute(f"SELECT 1 FROM {table} WHERE imdb_id IS NOT NULL LIMIT 1").fetchone():
+        conn.execute(
+            f"UPDATE {stage} SET id = c.id FROM {table} c"
+            f" WHERE c.imdb_id IS NOT NULL AND {stage}.{key} = {_num('c.imdb_id')}"
+        )
     top = _scalar(conn, f"SELECT max(id) FROM {table}")
-    conn.execute(
-        f"WITH n AS (SELECT {key}, row_number() OVER (ORDER BY {key}) AS r FROM {stage} WHERE id IS NULL)"
-        f" UPDATE {stage} SET id = ? + n.r FROM n WHERE n.{key} = {stage}.{key}",
-        (top,),
-    )
+    low = _scalar(conn, f"SELECT min({key}) FROM {stage} WHERE id IS NULL")
+    # New rows follow the last id, spaced like their dataset ids: no numbering pass needed.
+    conn.execute(f"UPDATE {stage} SET id = ? + {key} WHERE id IS NULL", (top + 1 - low,))
     return top
 
 
@@ -698,7 +714,7 @@ def _map_titles_from_catalog(conn: sqlite3.Connection) -> None:
 
 def _apply_ratings(conn: sqlite3.Connection, counts: FileCounts) -> None:
     # Dataset titles only; page titles get theirs through _fill_page_titles.
-    target = "FROM s_ratings r JOIN s_titles m ON m.tnum = r.tnum WHERE titles.id = m.id AND m.page IS NULL"
+    target = "FROM s_ratings r JOIN s_tmap m ON m.tnum = r.tnum WHERE titles.id = m.id AND m.page IS NULL"
     counts.inserted = _changes(
         conn,
         f"UPDATE titles SET rating = r.rating, votes = r.votes {target}"
@@ -715,7 +731,7 @@ def _apply_ratings(conn: sqlite3.Connection, counts: FileCounts) -> None:
         " AND (rating IS NOT NULL OR votes IS NOT NULL)"
         f" AND NOT EXISTS (SELECT 1 FROM s_ratings r WHERE r.tnum = {_num('titles.imdb_id')})",
     )
-    counts.skipped = counts.read - _scalar(conn, "SELECT count(*) FROM s_ratings r JOIN s_titles m ON m.tnum = r.tnum")
+    counts.skipped = counts.read - _scalar(conn, "SELECT count(*) FROM s_ratings r JOIN s_tmap m ON m.tnum = r.tnum")
 
 
 # --- child rows: episodes, credits, AKAs ---------------------------------------------------------
@@ -773,7 +789,7 @@ def _apply_episodes(conn: sqlite3.Connection, counts: FileCounts, indexes: _Inde
         indexes,
         table="episodes",
         select=f"SELECT e.id, p.id, {_nulls('r.season', 'r.episode')} FROM r_episode r"
-        f" JOIN s_titles e ON e.tnum = {_num('r.tconst')} JOIN s_titles p ON p.tnum = {_num('r.parent')}"
+        f" JOIN s_tmap e ON e.tnum = {_num('r.tconst')} JOIN s_tmap p ON p.tnum = {_num('r.parent')}"
         " WHERE r.parent != '\\N' AND e.id != p.id",
         key=("episode_id",),
         values=("series_id", "season", "episode"),
@@ -783,14 +799,20 @@ def _apply_episodes(conn: sqlite3.Connection, counts: FileCounts, indexes: _Inde
 
 
 def _apply_crew(conn: sqlite3.Connection, counts: FileCounts, indexes: _Indexes) -> None:
-    # The comma lists of ids (nm..,nm..) are made JSON arrays by hand; ids hold only [nm0-9].
-    select = " UNION ALL ".join(
-        f"SELECT m.id, '{role}', j.key, p.id FROM r_crew c JOIN s_titles m ON m.tnum = {_num('c.tconst')},"
-        f" json_each('[\"' || replace(c.{column}, ',', '\",\"') || '\"]') j"
-        f" JOIN s_names p ON p.nnum = {_num('j.value')}"
-        f" WHERE m.page IS NULL AND c.{column} != '\\N' AND c.{column} NOT GLOB '*[^nm0-9,]*'"
-        for role, column in (("director", "directors"), ("writer", "writers"))
-    )
+    # Most lists hold one id; the others (nm..,nm..) are made JSON arrays by hand (ids hold only [nm0-9]).
+    parts = []
+    for role, column in (("director", "directors"), ("writer", "writers")):
+        valid = f"c.{column} != '\\N' AND c.{column} NOT GLOB '*[^nm0-9,]*' AND m.page IS NULL"
+        titles = f"FROM r_crew c JOIN s_tmap m ON m.tnum = {_num('c.tconst')}"
+        parts.append(
+            f"SELECT m.id, '{role}', 0, p.id {titles} JOIN s_pmap p ON p.nnum = {_num(f'c.{column}')}"
+            f" WHERE {valid} AND instr(c.{column}, ',') = 0"
+        )
+        parts.append(
+            f"SELECT m.id, '{role}', j.key, p.id {titles}, json_each('[\"' || replace(c.{column}, ',', '\",\"') || '\"]') j"
+            f" JOIN s_pmap p ON p.nnum = {_num('j.value')} WHERE {valid} AND instr(c.{column}, ',') > 0"
+        )
+    select = " UNION ALL ".join(parts)
     selected = _diff(
         conn,
         counts,
@@ -828,8 +850,8 @@ def _apply_principals(conn: sqlite3.Connection, counts: FileCounts, indexes: _In
         indexes,
         table="credits",
         select=f"SELECT m.id, 'actor', r.ordering - 1, p.id, {_CHARACTER}, {_NOTE}"
-        f" FROM r_principals r JOIN s_titles m ON m.tnum = {_num('r.tconst')}"
-        f" JOIN s_names p ON p.nnum = {_num('r.nconst')} WHERE m.page IS NULL",
+        f" FROM r_principals r JOIN s_tmap m ON m.tnum = {_num('r.tconst')}"
+        f" JOIN s_pmap p ON p.nnum = {_num('r.nconst')} WHERE m.page IS NULL",
         key=("title_id", "role", "position"),
         values=("person_id", "character", "note"),
         scope=f"role = 'actor' AND {_NOT_PAGE}",
