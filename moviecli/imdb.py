@@ -762,7 +762,11 @@ def _diff(
         counts.inserted += _changes(conn, f"INSERT OR IGNORE INTO {table} ({columns}) {select}")
         return counts.inserted
     conn.execute("DROP TABLE IF EXISTS s_target")
-    conn.execute(f"CREATE TEMP TABLE s_target ({columns}, PRIMARY KEY ({', '.join(key)})) WITHOUT ROWID")
+    # The table's own column types: with another affinity SQLite cannot use the key to match rows
+    # and the NOT EXISTS below turns into a scan per row.
+    types = {row[1]: row[2] for row in conn.execute(f"PRAGMA table_info({table})")}
+    typed = ", ".join(f"{c} {types[c]}" for c in (*key, *values))
+    conn.execute(f"CREATE TEMP TABLE s_target ({typed}, PRIMARY KEY ({', '.join(key)})) WITHOUT ROWID")
     selected = _changes(conn, f"INSERT OR IGNORE INTO s_target ({columns}) {select}")
     match = " AND ".join(f"{table}.{k} = x.{k}" for k in key)
     differs = " OR ".join(f"{table}.{v} IS NOT x.{v}" for v in values)
