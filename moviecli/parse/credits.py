@@ -81,20 +81,28 @@ class Credits:
 
 def split_top(s: str) -> list[str]:
     """Split on commas that are not inside parentheses."""
-    parts, depth, cur = [], 0, []
-    for ch in s:
-        depth += (ch == "(") - (ch == ")")
-        if ch == "," and depth <= 0:
-            parts.append("".join(cur))
-            cur = []
+    # Split at every comma, then glue back the pieces that fall inside a parenthesis: a comma splits
+    # when the parentheses before it balance (or close more than they open).
+    parts: list[str] = []
+    depth = 0
+    for piece in s.split(","):
+        if depth > 0:
+            parts[-1] += "," + piece
         else:
-            cur.append(ch)
-    parts.append("".join(cur))
-    return [clean(p) for p in parts if clean(p)]
+            parts.append(piece)
+        if "(" in piece or ")" in piece:
+            depth += piece.count("(") - piece.count(")")
+    return [c for p in parts if (c := clean(p))]
 
 
 def _drop_links(s: str) -> str:
-    return clean(_MORE_CREDITS.sub("", _STARS_LINK.sub("", strip_links(s))))
+    s = strip_links(s)
+    # Cheap tests first: each pattern needs its literal text.
+    if "|" in s:
+        s = _STARS_LINK.sub("", s)
+    if " more credit" in s:
+        s = _MORE_CREDITS.sub("", s)
+    return clean(s)
 
 
 def names(s: str) -> list[str]:
@@ -169,7 +177,7 @@ def parse_credits(lines: list[str], head: Header) -> Credits:
         line = lines[i]
         if (stars_at is not None and i >= stars_at) or line in _STOP or (i in head.used and free):
             break
-        if i in used or not line or is_label(line) or is_furniture(_drop_links(line)) or not _drop_links(line):
+        if i in used or not line or is_label(line) or is_furniture(dropped := _drop_links(line)) or not dropped:
             continue
         if (p := prev_nonempty(lines, i)) is not None and takes_value(lines[p]):
             continue  # the value of some other label (`Season:`, `Your rating:`)

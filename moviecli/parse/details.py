@@ -17,6 +17,7 @@ from moviecli.parse.lines import (
     clean,
     find,
     find_line,
+    is_box_office_label,
     is_label,
     label_value,
     next_nonempty,
@@ -94,7 +95,7 @@ def _countries_languages(lines: list[str], start: int, out: Details) -> None:
     out.languages = split_list(language) if language else []
     if country or language or label_value(lines, {"Country:", "Countries:", "Language:", "Languages:"}, start):
         return
-    anchor = find(lines, lambda x: x in _DETAIL_ANCHORS or bool(BOX_OFFICE_LABEL.match(x)), start)
+    anchor = find(lines, lambda x: x in _DETAIL_ANCHORS or is_box_office_label(x), start)
     if anchor is None:
         return
     found: list[list[str]] = []
@@ -126,9 +127,9 @@ def parse_box_office(lines: list[str], start: int, warnings: list[str]) -> list[
     out: list[BoxOffice] = []
     header = find_line(lines, "Box Office", start)
     for i in range(start, len(lines)):
-        m = BOX_OFFICE_LABEL.match(lines[i])
-        if not m:
-            continue
+        line = lines[i]
+        if not line.endswith(":") or not (m := BOX_OFFICE_LABEL.match(line)):
+            continue  # (the cheap test first: see is_box_office_label)
         j = next_nonempty(lines, i)
         if j is None or is_label(lines[j]):
             continue  # a label with no value: `Gross USA:` followed by the next label
@@ -190,9 +191,12 @@ def _tech_specs(lines: list[str], start: int, out: Details) -> None:
     header = find_line(lines, "Technical Specs", start)
     if header is None:
         return
-    end = find(lines, lambda x: bool(_TECH_END.match(x)), header + 1) or len(lines)
+    end = find(lines, _TECH_END.match, header + 1) or len(lines)
+    last = prev_nonempty(lines, header + 1)  # the last non-empty line before line i, kept as we go
     for i in range(header + 1, end):
-        line, p = lines[i], prev_nonempty(lines, i)
+        line, p = lines[i], last
+        if line:
+            last = i
         if not line or is_label(line) or (p is not None and takes_value(lines[p])):
             continue  # labeled values were read above
         if out.runtime_minutes is None and (m := _RUNTIME.match(line)):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from moviecli.models import Soundtrack
-from moviecli.parse.lines import clean, find, find_line, strip_links
+from moviecli.parse.lines import clean, find_in, find_line, strip_links
 
 SLOTS = ("trivia", "goofs", "quotes", "crazy_credits", "alternate_versions", "connections", "soundtracks")
 _LABELS = {
@@ -66,7 +66,7 @@ def parse_did_you_know(lines: list[str]) -> DidYouKnow:
     start = find_line(lines, "Did You Know?")
     if start is None:
         return out
-    end = find(lines, lambda x: x in _ENDS, start + 1) or len(lines)
+    end = find_in(lines, _ENDS, start + 1) or len(lines)
     pos = -1  # the slot of the previous item: unlabeled items can only come later
     for label, item in _items(lines, start + 1, end):
         slot = _LABELS.get(label) if label else _guess_slot(item, pos)

@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")  # _SPACES but the plain space
 
 # Trailing link texts the extractor glued onto values: "Smoke See more »", "R | See all certifications »",
 # "Stars … | See full cast & crew »", "Writers … | 5 more credits »". The » is what marks them as links.
@@ -123,24 +124,36 @@ BOX_OFFICE_LABEL = re.compile(
 
 def clean(s: str) -> str:
     """Collapse whitespace (U+00A0 included) and trim."""
+    # Most strings are already collapsed: without a double space or an odd space, _SPACES would only
+    # replace single spaces with themselves. Tested at C speed (an ASCII string's only odd space is a tab).
+    if "  " not in s and ("\t" not in s if s.isascii() else _ODD_SPACE.search(s) is None):
+        return s.strip()
     return _SPACES.sub(" ", s).strip()
 
 
-_LINE_ENDS = re.compile(r"\r\n|\r|\n")
+# The characters of _ODD_SPACE, for str.replace.
+_ODD_SPACES = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u205f\u3000"
 
 
 def page_lines(text: str) -> list[str]:
     """Split a page into cleaned lines; tolerates CRLF, lone CR and a leading BOM.
 
-    Spaces are collapsed in one pass over the whole text (no run of _SPACES crosses a line end),
-    which gives the same lines as clean() on each, at a fraction of the cost.
+    Gives the same lines as clean() on each line split at CRLF, CR or LF, at a fraction of the cost:
+    `in` and str.replace run at C speed, where _SPACES.sub tried a match at every character.
     """
-    text = _SPACES.sub(" ", text.lstrip("\ufeff"))
-    return Lines(line.strip() for line in _LINE_ENDS.split(text))
+    text = text.lstrip("\ufeff")
+    for ch in _ODD_SPACES:
+        if ch in text:
+            text = text.replace(ch, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Lines(line.strip() for line in text.split("\n"))
 
 
 class Lines(list[str]):
-    """A page's lines, with an index of where each line text (and each `Head: value` head) occurs.
+    """A page's lines, with an index of where each label line (and each `Head: value` head) occurs.
 
     label_value() runs ~17 times a page; scanning the page each time was a quarter of parsing.
     The index is built on first use; the parser never changes a page's lines, so it stays true.
@@ -149,23 +162,35 @@ class Lines(list[str]):
     _where: dict[str, list[int]] | None = None
     _heads: dict[str, list[tuple[int, str]]] | None = None
 
+    def _build_index(self) -> tuple[dict[str, list[int]], dict[str, list[tuple[int, str]]]]:
+        where: dict[str, list[int]] = {}
+        heads: dict[str, list[tuple[int, str]]] = {}
+        # Only label lines and `Head: value` lines can answer; pick them out at comprehension speed.
+        # (No label contains ": ", so the two kinds never overlap.)
+        for i in [i for i, line in enumerate(self) if line in LABELS or ": " in line]:
+            line = self[i]
+            if line in LABELS:
+                where.setdefault(line, []).append(i)
+            elif rest := line[(k := line.find(": ")) + 2 :].strip():
+                heads.setdefault(line[:k], []).append((i, rest))
+        self._where, self._heads = where, heads
+        return where, heads
+
     def index_of_label(self, labels: set[str] | frozenset[str], start: int) -> tuple[int, str | None] | None:
         """(index, value after `Head: `, or None for a whole-line label) of the first match at or after start."""
-        if self._where is None:
-            self._where, self._heads = {}, {}
-            for i, line in enumerate(self):
-                self._where.setdefault(line, []).append(i)
-                if (k := line.find(": ")) >= 0 and (rest := line[k + 2 :].strip()):
-                    self._heads.setdefault(line[:k], []).append((i, rest))
-        assert self._heads is not None
+        where, heads = (self._where, self._heads) if self._where is not None else self._build_index()
+        assert heads is not None
         best: tuple[int, str | None] | None = None
         for label in labels:
-            found = self._where.get(label)
-            if found and (n := bisect_left(found, start)) < len(found) and (best is None or found[n] < best[0]):
-                best = (found[n], None)
-            heads = self._heads.get(label[:-1]) if label.endswith(":") else None
-            if heads and (n := bisect_left(heads, (start, ""))) < len(heads):
-                i, rest = heads[n]
+            if label in LABELS:
+                found = where.get(label)
+                if found and (n := bisect_left(found, start)) < len(found) and (best is None or found[n] < best[0]):
+                    best = (found[n], None)
+            elif (i := find_line(self, label, start)) is not None and (best is None or i < best[0]):
+                best = (i, None)  # not a known label: not indexed, so look for it
+            head = heads.get(label[:-1]) if label.endswith(":") else None
+            if head and (n := bisect_left(head, (start, ""))) < len(head):
+                i, rest = head[n]
                 if best is None or i < best[0]:
                     best = (i, rest)
         return best
@@ -173,17 +198,23 @@ class Lines(list[str]):
 
 def strip_links(s: str) -> str:
     """Remove trailing link furniture (`See more »`, `| See all certifications »`, …), repeatedly."""
-    while True:
-        cut = _TRAILING_LINK.sub("", s)
-        cut = _TRAILING_SEE_MORE.sub("", cut)
+    # Both patterns need a literal `»` or `See more`; most lines have neither, so skip the regexes.
+    while "»" in s or "See more" in s:
+        cut = _TRAILING_SEE_MORE.sub("", _TRAILING_LINK.sub("", s))
         if cut == s:
-            return s.strip()
+            break
         s = cut
+    return s.strip()
 
 
 def is_label(line: str) -> bool:
     """Whether a line is a section label rather than a value."""
-    return line in LABELS or bool(BOX_OFFICE_LABEL.match(line))
+    return line in LABELS or is_box_office_label(line)
+
+
+def is_box_office_label(line: str) -> bool:
+    # Lines hold no newline, so BOX_OFFICE_LABEL's `:$` needs the line to end with ":": a cheap test first.
+    return line.endswith(":") and BOX_OFFICE_LABEL.match(line) is not None
 
 
 def takes_value(line: str) -> bool:
@@ -214,8 +245,8 @@ def prev_nonempty(lines: list[str], i: int) -> int | None:
     return None
 
 
-def find(lines: list[str], pred: Callable[[str], bool], start: int = 0, end: int | None = None) -> int | None:
-    """Index of the first line in [start, end) satisfying pred, or None."""
+def find(lines: list[str], pred: Callable[[str], object], start: int = 0, end: int | None = None) -> int | None:
+    """Index of the first line in [start, end) satisfying pred (a truthy result: a regex's match works), or None."""
     end = len(lines) if end is None else end
     for j in range(max(start, 0), min(end, len(lines))):
         if pred(lines[j]):
@@ -246,6 +277,14 @@ def label_value(lines: list[str], labels: set[str] | frozenset[str], start: int 
             return i, lines[j]
         if heads and (k := line.find(": ")) >= 0 and line[:k] in heads and (rest := line[k + 2 :].strip()):
             return i, rest
+    return None
+
+
+def find_in(lines: list[str], texts: set[str] | frozenset[str], start: int = 0, end: int | None = None) -> int | None:
+    """Index of the first line in [start, end) equal to one of `texts`, or None: find() without a call a line."""
+    for j in range(max(start, 0), len(lines) if end is None else min(end, len(lines))):
+        if lines[j] in texts:
+            return j
     return None
 
 

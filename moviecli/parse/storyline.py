@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from moviecli.parse.lines import find, is_label, label_value, prev_nonempty, split_list, strip_links
+from moviecli.parse.lines import find, find_in, is_label, label_value, prev_nonempty, split_list, strip_links
 from moviecli.parse.values import is_genre_list
 
 _PLOT_LINKS = re.compile(r"^(?:Plot Summary|Add Full Plot)\s*\|", re.IGNORECASE)
@@ -55,7 +55,7 @@ class Storyline:
 def parse_storyline(lines: list[str], start: int) -> Storyline:
     """Read the section that follows the cast block (lines from `start`)."""
     out = Storyline()
-    end = find(lines, lambda x: x in _SECTION_ENDS, start) or len(lines)
+    end = find_in(lines, _SECTION_ENDS, start) or len(lines)
     links = find(lines, lambda x: bool(_PLOT_LINKS.match(x)), start, end)
     _story(lines, start, links, out)
     after = links + 1 if links is not None else start
