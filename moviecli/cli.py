@@ -199,18 +199,16 @@ def _one_of(allowed: Sequence[str], option: str) -> Any:
     return check
 
 
-def _sort_option(sorts: Sequence[str], default: str | None) -> Any:
+def _sort_option(sorts: Iterable[str], default: str | None) -> Any:
+    """The --sort option of a command that sorts by one of `sorts`."""
     extra = f" [default: {default}]" if default else " [default: title, then the page's order]"
-    return Annotated[
-        str | None,
-        typer.Option("--sort", callback=_one_of(list(sorts), "--sort"), help=f"{' | '.join(sorts)}.{extra}"),
-    ]
+    return typer.Option("--sort", callback=_one_of(list(sorts), "--sort"), help=f"{' | '.join(sorts)}.{extra}")
 
 
-TitleSortOption = _sort_option(queries.TITLE_SORTS, "title")
-RatingSortOption = _sort_option(queries.RATING_SORTS, "title")
-GrossSortOption = _sort_option(queries.GROSS_SORTS, "title")
-ReviewSortOption = _sort_option(queries.REVIEW_SORTS, None)
+TITLE_SORT = _sort_option(queries.TITLE_SORTS, "title")
+RATING_SORT = _sort_option(queries.RATING_SORTS, "title")
+GROSS_SORT = _sort_option(queries.GROSS_SORTS, "title")
+REVIEW_SORT = _sort_option(queries.REVIEW_SORTS, None)
 
 
 def _catalog(db_option: Path | None, fmt: str) -> Any:
@@ -235,7 +233,7 @@ def titles(
     kind: Annotated[
         str | None, typer.Option("--kind", callback=_one_of(KINDS, "--kind"), help=" | ".join(KINDS) + ".")
     ] = None,
-    sort: TitleSortOption = None,
+    sort: Annotated[str | None, TITLE_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
@@ -315,7 +313,7 @@ def filmography(
 def ratings(
     certificate: Annotated[str | None, typer.Option("--certificate", help="A certificate, e.g. PG-13.")] = None,
     min_rating: Annotated[float | None, typer.Option("--min-rating", help="Only titles rated this or higher.")] = None,
-    sort: RatingSortOption = None,
+    sort: Annotated[str | None, RATING_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
@@ -347,7 +345,7 @@ def grosses(
     year: YearOption = None,
     year_from: FromOption = None,
     year_to: ToOption = None,
-    sort: GrossSortOption = None,
+    sort: Annotated[str | None, GROSS_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
@@ -383,7 +381,7 @@ def reviews(
     min_helpful: Annotated[
         int | None, typer.Option("--min-helpful", min=0, help="Only reviews this many people found helpful.")
     ] = None,
-    sort: ReviewSortOption = None,
+    sort: Annotated[str | None, REVIEW_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
