@@ -228,3 +228,19 @@ CREATE TABLE IF NOT EXISTS import_files (
     seconds   REAL NOT NULL,
     PRIMARY KEY (import_id, dataset)
 ) WITHOUT ROWID;
+
+-- `moviecli load` (moviecli/load.py) -------------------------------------------------------------
+
+-- What each page file was when a load last read it. A re-run takes a file whose size, mtime,
+-- ctime and inode are all unchanged for the same content without reading it -- only if both times
+-- are older than the start of the run that read it, and its content is still a title's current
+-- page (the rule and why: moviecli/load.py). Anything else is read and hashed as ever.
+CREATE TABLE IF NOT EXISTS page_files (
+    path           TEXT PRIMARY KEY,            -- absolute
+    size           INTEGER NOT NULL,
+    mtime_ns       INTEGER NOT NULL,
+    ctime_ns       INTEGER NOT NULL,
+    inode          INTEGER NOT NULL,
+    sha256         TEXT NOT NULL,               -- of the bytes read (pages.sha256)
+    run_started_ns INTEGER NOT NULL             -- when the run that read it started
+) WITHOUT ROWID;

@@ -1,19 +1,39 @@
 """Files -> parse -> database: `moviecli load` and `moviecli reparse`.
 
 Invariants a cron job relies on:
-- A page loads completely or not at all (one SAVEPOINT per page), so a crash (even `kill -9`)
-  leaves only whole titles; pages are committed in short batches, so a re-run finishes the job.
-- The write lock is held only while a batch is written (at most BATCH_SECONDS), never while files
-  are read or parsed, and is left free for LOCK_GAP_SECONDS between batches, so an overlapping run
-  gets its turn instead of starving until the busy timeout.
+- A page loads completely or not at all: pages are written in bulk inside a SAVEPOINT, and a
+  batch the database refuses is written again one SAVEPOINT per page (db.PageWriter), so a crash
+  (even `kill -9`) leaves only whole titles; batches are committed as they go, so a re-run
+  finishes the job.
+- The write lock is held only while a batch is written (at most about BATCH_SECONDS), never while
+  files are read or parsed, and is left free for LOCK_GAP_SECONDS between batches, so an
+  overlapping run gets its turn instead of starving until the busy timeout.
 - A bad file is reported with its path and one line of reason, and never stops the others.
-Reading, hashing and parsing happen in worker processes when there are many pages; only this
-process writes.
+Reading and hashing happen in this process, parsing in worker processes when there are many
+pages; only this process writes.
+
+Unchanged files are skipped without being read when it is certain they are unchanged. Each file a
+load reads is recorded in `page_files` with its size, mtime, ctime and inode (from fstat of the
+open file, before reading it), the SHA-256 of the bytes read, and the start of the run. A later
+run takes a file as unchanged, unread, only when all of these hold:
+- its size, mtime_ns, ctime_ns and inode are exactly the recorded ones;
+- the recorded mtime and ctime are both more than RACY_SECONDS older than the start of the run that
+  recorded them. This is git's "racily clean" rule: a file changed just after it was read, within
+  the same tick of the filesystem's clock (up to 2 s on FAT, a few ms on ext4), can keep its
+  timestamps; a file last changed well before the run started cannot be changed afterwards without
+  moving its mtime and ctime past the recorded ones. Files too young are read, hashed and
+  recorded again, and are skipped unread on the runs after that;
+- the recorded SHA-256 is still the current page of a title.
+ctime cannot be set by programs (only the clock moves it), so even an edit that keeps the size and
+puts the old mtime back (`touch -d`, `cp -p`, rsync) is seen. Everything else is read and hashed
+as before. What could still fool it: changing the system clock backwards, or a file server whose
+clock is behind this machine's by more than RACY_SECONDS.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -23,13 +43,13 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from moviecli import db
-from moviecli.errors import DatabaseError, LoadError, ParseError
+from moviecli.errors import LoadError, ParseError
 from moviecli.models import Title
 from moviecli.parse import PARSER_VERSION, parse_page
 
@@ -38,7 +58,7 @@ if TYPE_CHECKING:
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # a title page is ~20 KB; anything this large is not one
 STDIN = "-"
-BATCH_SECONDS = 0.25  # the longest a load holds the write lock at a time
+BATCH_SECONDS = 0.25  # the longest a load holds the write lock at a time (give or take one WRITE_PAGES)
 # Between batches the lock stays free at least this long: SQLite's busy handler retries every
 # 100 ms once it has waited a while, so a waiting run (or `moviecli reparse`) always gets in.
 LOCK_GAP_SECONDS = 0.12
@@ -46,6 +66,10 @@ PARALLEL_FROM = 64  # below this many pages, worker processes cost more than the
 CHUNK_PAGES = 16  # pages a worker prepares per task
 IN_FLIGHT_CHUNKS = 4  # tasks per worker queued ahead of the writer: busy workers, bounded memory
 MAX_PENDING = 256  # parsed pages waiting for the write lock, at most (a few MB)
+WRITE_PAGES = 64  # pages per bulk write: the time limit of a batch is checked between them
+SCAN_PAGES = 256  # files stat-checked or read and hashed per look-up of known files and hashes
+RACY_SECONDS = 3  # a file changed this close to the start of the run that read it is read again
+MAX_RECORDS = 4096  # file states of unchanged pages waiting to be recorded, at most
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1b")
 
 
@@ -82,6 +106,7 @@ class PreparedPage:
     record: Title | None = None
     error: str | None = None
     unchanged: bool = False
+    file: db.FileState | None = None  # the file as read, to record in page_files (not for stdin)
 
 
 def find_pages(sources: Iterable[str]) -> tuple[list[str], list[Failure]]:
@@ -89,6 +114,7 @@ def find_pages(sources: Iterable[str]) -> tuple[list[str], list[Failure]]:
 
     A folder gives its *.txt files, recursively and sorted, leaving out hidden files and folders:
     a program that writes `.name.txt` or `name.txt.part` and then renames it is never read half-way.
+    Symbolic links to files are followed, links to folders are not (as Path.rglob does).
     """
     paths: list[str] = []
     failures: list[Failure] = []
@@ -98,8 +124,10 @@ def find_pages(sources: Iterable[str]) -> tuple[list[str], list[Failure]]:
             continue
         path = Path(source)
         if path.is_dir():
-            found = (p for p in path.rglob("*.txt") if not _hidden(p.relative_to(path)) and p.is_file())
-            paths += sorted(str(p) for p in found)
+            found: list[str] = []
+            base = str(path)
+            _walk("" if base == "." else base.rstrip("/") + "/", base, found)
+            paths += sorted(found)
         elif path.exists() or path.is_symlink():
             paths.append(str(path))  # anything else (a FIFO, a dangling link) fails when read, by name
         else:
@@ -107,8 +135,19 @@ def find_pages(sources: Iterable[str]) -> tuple[list[str], list[Failure]]:
     return paths, failures
 
 
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
+def _walk(prefix: str, folder: str, found: list[str]) -> None:
+    """The *.txt files under `folder` (spelled `prefix`), hidden ones left out: os.scandir's d_type, no stat per file."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # an unreadable subfolder is passed over, as Path.rglob does
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            _walk(prefix + entry.name + "/", entry.path, found)
+        elif entry.name.endswith(".txt") and entry.is_file():
+            found.append(prefix + entry.name)
 
 
 def _too_large() -> LoadError:
@@ -117,6 +156,12 @@ def _too_large() -> LoadError:
 
 def read_page_bytes(path: str) -> bytes:
     """The raw bytes of a page, refusing anything over MAX_PAGE_BYTES without reading it."""
+    return _read_page(path)[0]
+
+
+def _read_page(path: str) -> tuple[bytes, os.stat_result | None]:
+    """A page's bytes and the fstat of the open file taken before reading it (None for stdin)."""
+    info = None
     if path == STDIN:
         data = sys.stdin.buffer.read(MAX_PAGE_BYTES + 1)
     else:
@@ -143,7 +188,7 @@ def read_page_bytes(path: str) -> bytes:
             os.close(fd)
     if len(data) > MAX_PAGE_BYTES:
         raise _too_large()
-    return data
+    return data, info
 
 
 def decode_page(data: bytes) -> tuple[str, str]:
@@ -196,24 +241,76 @@ def parse_text(text: str, encoding: str) -> Title:
 
 
 def prepare_page(path: str, known_hashes: set[str] | frozenset[str] = frozenset()) -> PreparedPage:
-    """Read, hash and parse one page. Pure of the database, so it can run in a worker process."""
-    page, data = _read_hashed(path, known_hashes)
+    """Read, hash and parse one page. Pure of the database, so it can run anywhere."""
+    page, data = _read_hashed(path, time.time_ns())
+    if data is not None and page.sha256 in known_hashes:
+        page.unchanged = True
+        return page
     return page if data is None else _parse_read(page, data)
 
 
-def _read_hashed(path: str, known_hashes: set[str] | frozenset[str]) -> tuple[PreparedPage, bytes | None]:
-    """Read and hash a page; the bytes still to parse, or None when the page is done (unchanged or failed)."""
+def _read_hashed(path: str, run_started_ns: int) -> tuple[PreparedPage, bytes | None]:
+    """Read and hash a page; the bytes still to parse, or None when it could not be read."""
     page = PreparedPage(path)
     try:
-        data = read_page_bytes(path)
+        data, info = _read_page(path)
     except LoadError as e:
         page.error = str(e)
         return page, None
     page.sha256 = hashlib.sha256(data).hexdigest()
-    if page.sha256 in known_hashes:
-        page.unchanged = True
-        return page, None
+    if info is not None and info.st_size == len(data):  # else it changed while read: not recorded
+        page.file = db.FileState(
+            os.path.abspath(path),
+            info.st_size,
+            info.st_mtime_ns,
+            info.st_ctime_ns,
+            info.st_ino,
+            page.sha256,
+            run_started_ns,
+        )
     return page, data
+
+
+def _unchanged_unread(path: str, known: db.FileState) -> bool:
+    """Whether a file is certainly the one recorded, by its metadata alone (the rule in this module's docstring)."""
+    try:
+        now = os.stat(path)
+    except OSError:
+        return False  # read it, and report why it cannot be
+    settled = known.run_started_ns - RACY_SECONDS * 1_000_000_000
+    return (
+        (now.st_size, now.st_mtime_ns, now.st_ctime_ns, now.st_ino)
+        == (known.size, known.mtime_ns, known.ctime_ns, known.inode)
+        and known.mtime_ns < settled
+        and known.ctime_ns < settled
+    )
+
+
+def _scanned(
+    conn: sqlite3.Connection, paths: list[str], run_started_ns: int
+) -> Iterator[tuple[PreparedPage, bytes | None]]:
+    """Pages in order, each with its bytes still to parse, or None when done (unchanged, or unreadable).
+
+    A file recorded in page_files is taken as unchanged without reading it when its metadata
+    says it is certainly the same; the others are read and hashed, and those whose hash is a
+    title's current page are unchanged. The database is asked SCAN_PAGES files at a time.
+    """
+    for start in range(0, len(paths), SCAN_PAGES):
+        block = paths[start : start + SCAN_PAGES]
+        absolute = {path: os.path.abspath(path) for path in block if path != STDIN}
+        known = db.known_files(conn, list(absolute.values()))
+        scanned: list[tuple[PreparedPage, bytes | None]] = []
+        for path in block:
+            state = known.get(absolute.get(path, ""))
+            if state is not None and _unchanged_unread(path, state):
+                scanned.append((PreparedPage(path, sha256=state.sha256, unchanged=True), None))
+            else:
+                scanned.append(_read_hashed(path, run_started_ns))
+        current = db.current_hashes(conn, [page.sha256 for page, data in scanned if data is not None])
+        for page, data in scanned:
+            if data is not None and page.sha256 in current:
+                page.unchanged, data = True, None
+            yield page, data
 
 
 def _parse_read(page: PreparedPage, data: bytes) -> PreparedPage:
@@ -229,29 +326,36 @@ def _parse_in_worker(items: list[tuple[PreparedPage, bytes]]) -> list[PreparedPa
     return [_parse_read(page, data) for page, data in items]
 
 
-def prepared_pages(paths: list[str], known_hashes: set[str], workers: int) -> Iterator[PreparedPage]:
+def prepared_pages(
+    conn: sqlite3.Connection, paths: list[str], workers: int, run_started_ns: int
+) -> Iterator[PreparedPage]:
     """Prepared pages in the order of `paths`; parsed in worker processes when there are enough of them.
 
-    This process reads and hashes every file itself and sends workers only the bytes of changed
-    pages: a re-run of an unchanged folder then costs no pickling round trip per page. The hash
-    is of the very bytes that are parsed and stored, so a file changing meanwhile cannot mismatch.
-    At most IN_FLIGHT_CHUNKS chunks per worker are parsed ahead of the writer: Pool.imap parsed
-    as fast as it could and queued every result here when writing was the slower part, which
-    held ~1.3 GB for 100,000 pages (measured, issue 5); the window keeps memory flat.
+    This process reads and hashes every file it must read itself and sends workers only the
+    bytes of changed pages: a re-run of an unchanged folder then costs no pickling round trip
+    per page, and starts no workers at all. The hash is of the very bytes that are parsed and
+    stored, so a file changing meanwhile cannot mismatch. At most IN_FLIGHT_CHUNKS chunks per
+    worker are parsed ahead of the writer: Pool.imap parsed as fast as it could and queued every
+    result here when writing was the slower part, which held ~1.3 GB for 100,000 pages
+    (measured, issue 5); the window keeps memory flat.
     """
+    scanned = _scanned(conn, paths, run_started_ns)
     if workers <= 1 or len(paths) < PARALLEL_FROM or STDIN in paths:
-        yield from (prepare_page(p, known_hashes) for p in paths)
+        yield from (page if data is None else _parse_read(page, data) for page, data in scanned)
         return
-    # fork: workers inherit the parser already imported. If this process is killed, the workers
-    # read EOF from the task pipe and exit with it.
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers) as pool:
+    with ExitStack() as stack:
+        pool = None
         window: deque[tuple[list[PreparedPage], AsyncResult[list[PreparedPage]] | None]] = deque()
-        for start in range(0, len(paths), CHUNK_PAGES):
-            read = [_read_hashed(p, known_hashes) for p in paths[start : start + CHUNK_PAGES]]
-            to_parse = [(page, data) for page, data in read if data is not None]
-            job = pool.apply_async(_parse_in_worker, (to_parse,)) if to_parse else None
-            window.append(([page for page, _ in read], job))
+        while chunk := list(itertools.islice(scanned, CHUNK_PAGES)):
+            to_parse = [(page, data) for page, data in chunk if data is not None]
+            job = None
+            if to_parse:
+                if pool is None:
+                    # fork: workers inherit the parser already imported. If this process is
+                    # killed, the workers read EOF from the task pipe and exit with it.
+                    pool = stack.enter_context(multiprocessing.get_context("fork").Pool(workers))
+                job = pool.apply_async(_parse_in_worker, (to_parse,))
+            window.append(([page for page, _ in chunk], job))
             if len(window) >= workers * IN_FLIGHT_CHUNKS:
                 yield from _in_order(*window.popleft())
         while window:
@@ -265,94 +369,93 @@ def _in_order(pages: list[PreparedPage], job: AsyncResult[list[PreparedPage]] | 
         yield page if page.unchanged or page.error is not None else next(parsed)
 
 
-def _is_current(conn: sqlite3.Connection, sha256: str) -> bool:
-    sql = "SELECT 1 FROM pages p JOIN titles t ON t.page_id = p.id WHERE p.sha256 = ?"
-    return conn.execute(sql, (sha256,)).fetchone() is not None
-
-
 def _begin(conn: sqlite3.Connection) -> None:
     """Take the write lock, waiting up to the busy timeout; a lock never freed is a one-line error."""
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as e:
-        if "locked" in str(e) or "busy" in str(e):
-            raise DatabaseError(
-                f"the catalog stayed locked by another process for {db.BUSY_TIMEOUT_SECONDS:.0f} s; try again later"
-            ) from e
-        raise
+    db.begin_write(conn)
 
 
-def _write_page(
-    conn: sqlite3.Connection, page: PreparedPage, report: LoadReport, fail: Callable[[Failure], None]
-) -> None:
-    """Save one prepared page inside a savepoint of the open batch transaction."""
+def _new_page(page: PreparedPage) -> db.NewPage:
     assert page.record is not None
-    try:
-        with db.savepoint(conn):
-            # Checked again under the write lock: a concurrent run may have loaded this page meanwhile.
-            if _is_current(conn, page.sha256):
-                report.unchanged += 1
-                return
-            page_id = db.store_page(conn, page.path, page.sha256, page.text, page.encoding, PARSER_VERSION)
-            _, replaced = db.save_title(conn, page.record, page_id)
-    except sqlite3.DatabaseError as e:
-        if isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "disk" in str(e)):
-            raise  # not the page's fault: the whole run stops
-        fail(Failure(page.path, f"database refused the page: {e}"))
-        return
-    if replaced:
-        report.replaced += 1
-    else:
+    return db.NewPage(page.path, page.sha256, page.text, page.encoding, page.record)
+
+
+def _count(page: PreparedPage, outcome: db.Outcome, report: LoadReport, fail: Callable[[Failure], None]) -> bool:
+    """Count a written page's outcome; False when the database refused it."""
+    if isinstance(outcome, db.Refused):
+        fail(Failure(page.path, outcome.reason))
+        return False
+    if outcome == "loaded":
         report.loaded += 1
+    elif outcome == "replaced":
+        report.replaced += 1
+    else:  # a concurrent run loaded the same page meanwhile
+        report.unchanged += 1
+    return True
 
 
 def _write_batch(
-    conn: sqlite3.Connection, pending: deque[PreparedPage], report: LoadReport, fail: Callable[[Failure], None]
+    writer: db.PageWriter,
+    pending: deque[PreparedPage],
+    records: list[db.FileState],
+    report: LoadReport,
+    fail: Callable[[Failure], None],
 ) -> None:
-    """Write pending pages in one transaction, for at most BATCH_SECONDS; the rest wait for the next."""
-    _begin(conn)
-    started = time.monotonic()
-    try:
+    """Write pending pages in one transaction, for at most about BATCH_SECONDS, and the files' states.
+
+    The pages go WRITE_PAGES at a time in bulk; those not written in time wait for the next batch.
+    """
+    with writer.transaction():
+        started = time.monotonic()
         while pending and time.monotonic() - started < BATCH_SECONDS:
-            _write_page(conn, pending.popleft(), report, fail)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+            batch = [pending.popleft() for _ in range(min(WRITE_PAGES, len(pending)))]
+            for page, outcome in zip(batch, writer.write([_new_page(p) for p in batch]), strict=True):
+                if _count(page, outcome, report, fail) and page.file:
+                    records.append(page.file)
+        writer.record_files(records)
+    records.clear()
 
 
 def _load_in_batches(
-    conn: sqlite3.Connection,
+    writer: db.PageWriter,
     pages: Iterator[PreparedPage],
     report: LoadReport,
     fail: Callable[[Failure], None],
     on_page: Callable[[str], None] | None,
 ) -> None:
     pending: deque[PreparedPage] = deque()
+    records: list[db.FileState] = []  # unchanged files read this run: recorded so the next run need not
     next_write = time.monotonic()
     for page in pages:
         if page.error is not None:
             fail(Failure(page.path, page.error))
         elif page.unchanged:
             report.unchanged += 1
+            if page.file:
+                records.append(page.file)
         else:
             pending.append(page)
         if on_page:
             on_page(page.path)
-        if pending and (time.monotonic() >= next_write or len(pending) >= MAX_PENDING):
+        if (pending or records) and (
+            time.monotonic() >= next_write or len(pending) >= MAX_PENDING or len(records) >= MAX_RECORDS
+        ):
             # When writing is the slow part, parsed pages would pile up here without end (600 MB
             # for 100,000 pages, measured): wait out the lock gap instead, then write.
             time.sleep(max(0.0, next_write - time.monotonic()))
-            _write_batch(conn, pending, report, fail)
+            _write_batch(writer, pending, records, report, fail)
             next_write = time.monotonic() + LOCK_GAP_SECONDS
-    while pending:  # the end of the run: more than one batch left only when writing is the slow part
-        _write_batch(conn, pending, report, fail)
+    while pending or records:  # the end of the run: more than one batch left only when writing is the slow part
+        _write_batch(writer, pending, records, report, fail)
         if pending:
             time.sleep(LOCK_GAP_SECONDS)
 
 
+class _RolledBack(Exception):
+    """--strict: a page failed, so the run's transaction is rolled back."""
+
+
 def _load_all_or_nothing(
-    conn: sqlite3.Connection,
+    writer: db.PageWriter,
     pages: Iterator[PreparedPage],
     report: LoadReport,
     fail: Callable[[Failure], None],
@@ -361,27 +464,41 @@ def _load_all_or_nothing(
     """--strict: one transaction for the whole run, rolled back at the first bad page."""
     if report.failures:
         return
-    _begin(conn)
+    pending: list[PreparedPage] = []
+    records: list[db.FileState] = []
+
+    def write_pending() -> None:
+        outcomes = writer.write([_new_page(p) for p in pending])
+        for page, outcome in zip(pending, outcomes, strict=True):
+            if not _count(page, outcome, report, fail):
+                break  # the first refused page ends the run
+            if page.file:
+                records.append(page.file)
+        pending.clear()
+
     try:
-        for page in pages:
-            if page.error is not None:
-                fail(Failure(page.path, page.error))
-            elif page.unchanged:
-                report.unchanged += 1
-            else:
-                _write_page(conn, page, report, fail)
-            if on_page:
-                on_page(page.path)
+        with writer.transaction():
+            for page in pages:
+                if page.error is not None:
+                    fail(Failure(page.path, page.error))
+                elif page.unchanged:
+                    report.unchanged += 1
+                    if page.file:
+                        records.append(page.file)
+                else:
+                    pending.append(page)
+                if on_page:
+                    on_page(page.path)
+                if not report.failures and len(pending) >= MAX_PENDING:
+                    write_pending()
+                if report.failures:
+                    raise _RolledBack
+            write_pending()
             if report.failures:
-                break
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    if report.failures:
-        conn.execute("ROLLBACK")
+                raise _RolledBack
+            writer.record_files(records)
+    except _RolledBack:
         report.loaded = report.replaced = 0
-    else:
-        conn.execute("COMMIT")
 
 
 def load_paths(
@@ -393,11 +510,12 @@ def load_paths(
     on_page: Callable[[str], None] | None = None,
     on_failure: Callable[[Failure], None] | None = None,
 ) -> LoadReport:
-    """Load every page under `sources`, one savepoint per page, batches committed as they go.
+    """Load every page under `sources`, in bulk batches committed as they go, each page all or nothing.
 
     With `strict`, the whole run is one transaction that is rolled back at the first bad page.
     The run is recorded in the imports table either way.
     """
+    run_started_ns = time.time_ns()  # before any file is looked at: the racy-clean rule counts from here
     report = LoadReport()
     paths, missing = find_pages(sources)
     import_id = _start_import(conn, "load", sources)
@@ -409,13 +527,13 @@ def load_paths(
 
     for failure in missing:
         fail(failure)
-    known = db.current_page_hashes(conn)
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    with closing(prepared_pages(paths, known, workers)) as pages:
+    writer = db.PageWriter(conn, PARSER_VERSION)
+    with closing(prepared_pages(conn, paths, workers, run_started_ns)) as pages:
         if strict:
-            _load_all_or_nothing(conn, pages, report, fail, on_page)
+            _load_all_or_nothing(writer, pages, report, fail, on_page)
         else:
-            _load_in_batches(conn, pages, report, fail, on_page)
+            _load_in_batches(writer, pages, report, fail, on_page)
     _finish_import(conn, import_id, report)
     return report
 

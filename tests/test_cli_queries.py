@@ -662,6 +662,7 @@ def test_stats_counts_every_table(catalog_db: Path) -> None:
         {"table": "import_files", "rows": 0},
         {"table": "imports", "rows": 1},
         {"table": "languages", "rows": 7},
+        {"table": "page_files", "rows": 4},
         {"table": "pages", "rows": 4},
         {"table": "people", "rows": 9},
         {"table": "reviews", "rows": 3},
