@@ -55,7 +55,7 @@ def parse_cast(lines: list[str], start: int) -> tuple[list[CastMember], int]:
         if not line:
             if cast:
                 break
-        elif _END_ROWS.match(line) or is_label(line) or line in CAST_HEADERS or "»" in line:
+        elif "»" in line or line in CAST_HEADERS or is_label(line) or _END_ROWS.match(line):
             break
         elif not _SKIP_ROWS.match(line):
             member = read_row(line)
@@ -85,7 +85,8 @@ def read_row(line: str) -> CastMember | None:
         return None
     notes: list[str] = []
     rest = clean(rest)
-    while m := _TRAILING_NOTE.search(rest):
+    # `rest` is stripped, so a trailing note ends it with ")": the cheap test first.
+    while rest.endswith(")") and (m := _TRAILING_NOTE.search(rest)):
         notes.insert(0, clean(m[1]))
         rest = rest[: m.start()].rstrip()
     return CastMember(name=name, character=rest or None, note="; ".join(n for n in notes if n) or None)

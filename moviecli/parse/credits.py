@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from moviecli.models import Writer
 from moviecli.parse.header import Header, is_furniture
-from moviecli.parse.lines import clean, is_label, next_nonempty, prev_nonempty, strip_links, takes_value
+from moviecli.parse.lines import PARENS, clean, is_label, next_nonempty, prev_nonempty, strip_links, takes_value
 
 _CREDIT_LABELS = {
     "Director:": "directors",
@@ -69,6 +69,11 @@ _WRITER_CREDIT = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,2}\.")
+_SUMMARY = re.compile(r"[.!?…]$|See full summary")
+
+
 @dataclass
 class Credits:
     summary: str | None = None
@@ -105,9 +110,13 @@ def _drop_links(s: str) -> str:
     return clean(s)
 
 
+def _drop_parens(s: str) -> str:
+    return PARENS.sub("", s) if "(" in s else s  # most names carry no note: skip the pattern
+
+
 def names(s: str) -> list[str]:
     """`Wayne Wang, Paul Auster (uncredited)` → names without their notes."""
-    out = [clean(re.sub(r"\([^()]*\)", "", p)) for p in split_top(_drop_links(s))]
+    out = [clean(_drop_parens(p)) for p in split_top(_drop_links(s))]
     return [x for x in out if x]
 
 
@@ -115,8 +124,8 @@ def writers(s: str) -> list[Writer]:
     """`John O'Brien (based upon the novel by), Mike Figgis (screenplay by)` → name + credit."""
     out = []
     for part in split_top(_drop_links(s)):
-        credits = re.findall(r"\(([^()]*)\)", part)
-        name = clean(re.sub(r"\([^()]*\)", "", part))
+        credits = PARENS.findall(part) if "(" in part else []
+        name = clean(_drop_parens(part))
         if name:
             out.append(Writer(name=name, credit="; ".join(clean(c) for c in credits) or None))
     return out
@@ -124,12 +133,12 @@ def writers(s: str) -> list[Writer]:
 
 def looks_like_names(line: str) -> bool:
     """A comma list of person names: short items of capitalised words (particles allowed), no sentences."""
-    items = split_top(re.sub(r"\([^()]*\)", "", _drop_links(line)))
+    items = split_top(_drop_parens(_drop_links(line)))
     if not items:
         return False
     for item in items:
         words = item.split()
-        if not 1 <= len(words) <= 6 or re.search(r"\d", item):
+        if not 1 <= len(words) <= 6 or _DIGIT.search(item):
             return False
         for w in words:
             if w.lower() in _PARTICLES:
@@ -137,7 +146,7 @@ def looks_like_names(line: str) -> bool:
             if not (w[0].isupper() or not w[0].isalpha()):
                 return False
             # A full stop ends a sentence unless the word is an initial or an abbreviation (J.D., Jr.).
-            if w.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,2}\.", w):
+            if w.endswith(".") and not _INITIALS.fullmatch(w):
                 return False
     return True
 
@@ -162,7 +171,7 @@ def parse_credits(lines: list[str], head: Header) -> Credits:
     stars_at = None
     if "stars" not in labeled:
         for i in range(head.title_index + 1, head.end):
-            if i not in used and _STARS_LINK.search(lines[i]):
+            if i not in used and "|" in lines[i] and _STARS_LINK.search(lines[i]):
                 stars_at = i
                 used.add(i)
                 _fill(out, "stars", lines[i])
@@ -199,7 +208,7 @@ def parse_credits(lines: list[str], head: Header) -> Credits:
 
 def _is_summary(line: str) -> bool:
     """A summary is a sentence: it ends with punctuation or carries a link to the full summary."""
-    return bool(re.search(r"[.!?…]$|See full summary", line))
+    return bool(_SUMMARY.search(line))
 
 
 def _assign_unlabeled(out: Credits, name_lines: list[str], labeled: set[str], kind: str | None) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from moviecli.models import BoxOffice
 from moviecli.parse.lines import (
     BOX_OFFICE_LABEL,
+    PARENS,
     clean,
     find,
     find_line,
@@ -34,6 +35,10 @@ _DETAIL_ANCHORS = frozenset(
 _TECH_END = re.compile(r"^See (?:full )?technical specs|^Did You Know\?$|^User Reviews$|^Edit$", re.IGNORECASE)
 _RUNTIME = re.compile(r"^(\d+) min\b")
 _COLOR = re.compile(r"^(?:Color|Black and White|Colorized)\b")
+_RELEASE = re.compile(r"^(?P<date>[^()]+?)\s*(?:\((?P<country>[^()]+)\))?$")
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_DATE_IN_TEXT = re.compile(r"\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2}, \d{4}")
+_DIGIT = re.compile(r"\d")
 _ARTICLES = frozenset({"The", "A", "An", "Les", "La", "Le", "L'", "Die", "Der", "Das", "El", "Los", "Il"})
 _BOX_KINDS = {
     "Budget": "budget",
@@ -74,9 +79,9 @@ def parse_details(lines: list[str], start: int) -> Details:
     out.official_sites = split_list(sites) if sites else []
     _countries_languages(lines, start, out)
     release = _value(lines, {"Release Date:"}, start)
-    if release and (m := re.match(r"^(?P<date>[^()]+?)\s*(?:\((?P<country>[^()]+)\))?$", release)):
+    if release and (m := _RELEASE.match(release)):
         out.release_date, out.release_country = iso_date(m["date"]), m["country"]
-        if out.release_date is None and not re.search(r"\d{4}", m["date"]):
+        if out.release_date is None and not _FOUR_DIGITS.search(m["date"]):
             out.release_country = None  # not a date at all: trust neither part
     aka = _value(lines, {"Also Known As:"}, start)
     out.akas = [aka] if aka else []
@@ -126,10 +131,10 @@ def parse_box_office(lines: list[str], start: int, warnings: list[str]) -> list[
     """Every labeled amount, plus (labels stripped) the section's first unlabeled amount as the budget."""
     out: list[BoxOffice] = []
     header = find_line(lines, "Box Office", start)
-    for i in range(start, len(lines)):
-        line = lines[i]
-        if not line.endswith(":") or not (m := BOX_OFFICE_LABEL.match(line)):
-            continue  # (the cheap test first: see is_box_office_label)
+    # Box-office labels end with ":" (see is_box_office_label): pick those lines out at comprehension speed.
+    for i in [i for i in range(start, len(lines)) if lines[i].endswith(":")]:
+        if not (m := BOX_OFFICE_LABEL.match(lines[i])):
+            continue
         j = next_nonempty(lines, i)
         if j is None or is_label(lines[j]):
             continue  # a label with no value: `Gross USA:` followed by the next label
@@ -149,14 +154,14 @@ def read_money(value: str, kind: str, country: str | None) -> BoxOffice | None:
     if got is None:
         return None
     amount, currency, rest = got
-    groups = re.findall(r"\(([^()]*)\)", rest)
+    groups = PARENS.findall(rest)
     estimated = any(g.strip().lower() == "estimated" for g in groups)
     date = next((d for g in groups if (d := iso_date(g))), None)
-    if date is None and (m := re.search(r"\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2}, \d{4}", rest)):
+    if date is None and (m := _DATE_IN_TEXT.search(rest)):
         date = iso_date(m[0])
     if country is None and kind != "worldwide_gross":
         # `(USA)`, not `(estimated)`, a date or `(23 screens)`.
-        country = next((clean(g) for g in groups if g.strip().lower() != "estimated" and not re.search(r"\d", g)), None)
+        country = next((clean(g) for g in groups if g.strip().lower() != "estimated" and not _DIGIT.search(g)), None)
     return BoxOffice(kind=kind, amount=amount, currency=currency, country=country, date=date, estimated=estimated)
 
 

@@ -27,6 +27,7 @@ _KIND_WORDS = (
     ("Video", "video"),
 )
 _KIND_ALT = "|".join(re.escape(w) for w, _ in _KIND_WORDS)
+_KIND_STARTS = tuple(w for w, _ in _KIND_WORDS)
 # `Leaving Las Vegas (1995)`, `The Wire (2002–2008)`, `Roary the Racing Car (2007– )`, `Foo (2001/I)`,
 # older `Foo (TV Movie 1998)`.
 TITLE_LINE = re.compile(
@@ -52,6 +53,12 @@ _AWARDS = re.compile(
 _RUNTIME = re.compile(r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*min)?$")
 _PARTIAL_DATE = re.compile(r"^(?:(?:\d{1,2} )?[A-Z][a-z]{2,8}\.? )?(?:\d{1,2}, )?\d{4}$")
 _CERT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+\-/. ]{0,14}$")
+_EPISODE = re.compile(r"^Episode aired (?P<date>.+)$")
+_YEAR_NOTE = re.compile(r"\(\d{4}.*\)")
+_RELEASE = re.compile(r"^(?P<date>[^()]+?)\s*(?:\((?P<country>[^()]+)\))?$")
+_OSCARS = re.compile(r"\bWon (\d+) Oscars?\b", re.IGNORECASE)
+_WINS = re.compile(r"\b(\d+) wins?\b")
+_NOMINATIONS = re.compile(r"\b(\d+) nominations?\b")
 # Section starts that end the header (cast headers are matched by cast.CAST_HEADER).
 _AFTER_HEADER = frozenset(
     {
@@ -75,13 +82,18 @@ _AFTER_HEADER = frozenset(
         "Message Boards",
     }
 )
-_FURNITURE = re.compile(
-    r"(?:^Trailer$|^\d+:\d+ \| Trailer$|^\d+ videos? \| \d+ images?$|Poster$|^Watch Trailer|Share\.\.\.$|"
-    r"^Watch now$|^At Amazon|^Own it$|^Buy it at|^Add a Plot|^Your rating:?$|^-/10 X$|^Learn more$|"
-    r"^MOVIEmeter$|^SEE RANK$|^Top \d+$|^(?:Up|Down) [\d,]+ this week$|^Reviews$|^Popularity$|^Metascore$|"
-    r"^From metacritic\.com$|^\d{1,2}\.\d$|^\d+ photos?\b|IMDbPro|»|◄|►)",
+# Header furniture, in three patterns by where they can match, because one unanchored search of them
+# all tried every branch at every character (~14 µs a line): the line's start, its end, anywhere.
+_FURNITURE_START = re.compile(
+    r"Trailer$|\d+:\d+ \| Trailer$|\d+ videos? \| \d+ images?$|Watch Trailer|"
+    r"Watch now$|At Amazon|Own it$|Buy it at|Add a Plot|Your rating:?$|-/10 X$|Learn more$|"
+    r"MOVIEmeter$|SEE RANK$|Top \d+$|(?:Up|Down) [\d,]+ this week$|Reviews$|Popularity$|Metascore$|"
+    r"From metacritic\.com$|\d{1,2}\.\d$|\d+ photos?\b",
     re.IGNORECASE,
 )
+_FURNITURE_END = re.compile(r"(?:Poster|Share\.\.\.)$", re.IGNORECASE)
+_FURNITURE_END_LEN = len("Share...\n")  # the longest text _FURNITURE_END can match
+_FURNITURE_ANYWHERE = re.compile(r"IMDbPro|»|◄|►", re.IGNORECASE)
 
 
 @dataclass
@@ -123,7 +135,8 @@ def header_end(lines: list[str], is_cast_header: object) -> int:
 def find_title(lines: list[str], end: int) -> tuple[int, re.Match[str] | None]:
     """The title line: the first `Name (year)` line of the header, or an in-development stub's first line."""
     for i in range(end):
-        m = TITLE_LINE.match(lines[i])
+        # TITLE_LINE ends with `)$` and lines hold no newline: the cheap test first.
+        m = TITLE_LINE.match(lines[i]) if lines[i].endswith(")") else None
         if m and not is_label(lines[i]):
             return i, m
     # In-development titles have no year; their page says so, and its first line is the title.
@@ -201,19 +214,20 @@ def read_subtext(line: str) -> dict[str, object] | None:
 
 
 def _subtext_piece(piece: str) -> dict[str, object] | None:
-    genres = [g.strip() for g in re.split(r"[,|]", piece) if g.strip()]
+    # Pieces are stripped and hold no newline, so each pattern's literal start or end is a cheap test first.
+    genres = [g.strip() for g in piece.replace("|", ",").split(",") if g.strip()]
     if genres and all(g in GENRES for g in genres):
         return {"genres": genres}
-    m = _RUNTIME.match(piece)
+    m = _RUNTIME.match(piece) if piece.endswith(("h", "min")) else None
     if m and (m["h"] or m["m"]):
         return {"runtime_minutes": int(m["h"] or 0) * 60 + int(m["m"] or 0)}
-    if m := re.match(r"^Episode aired (?P<date>.+)$", piece):
+    if piece.startswith("Episode aired ") and (m := _EPISODE.match(piece)):
         release = _release(m["date"])
         return None if release is None else {"kind": "tv_episode", **release}
-    for word, kind in _KIND_WORDS:
+    for word, kind in _KIND_WORDS if piece.startswith(_KIND_STARTS) else ():
         if piece == word or piece.startswith(word + " "):
             rest = piece[len(word) :].strip()
-            if not rest or re.fullmatch(r"\(\d{4}.*\)", rest):
+            if not rest or _YEAR_NOTE.fullmatch(rest):
                 return {"kind": kind}
             release = _release(rest)
             return None if release is None else {"kind": kind, **release}
@@ -222,7 +236,11 @@ def _subtext_piece(piece: str) -> dict[str, object] | None:
 
 def _release(piece: str) -> dict[str, object] | None:
     """`9 June 1995 (USA)` → date and country; a partial date (`February 2008`) gives the country only."""
-    m = re.match(r"^(?P<date>[^()]+?)\s*(?:\((?P<country>[^()]+)\))?$", piece)
+    # A release ends with its `(country)` or the year's last digit: skip the patterns for anything else.
+    end = piece.rstrip()[-1:]
+    if end != ")" and not end.isdecimal():
+        return None
+    m = _RELEASE.match(piece)
     if not m or not _PARTIAL_DATE.match(m["date"]):
         return None
     return {"release_date": iso_date(m["date"]), "release_country": m["country"]}
@@ -230,9 +248,10 @@ def _release(piece: str) -> dict[str, object] | None:
 
 def _rating(lines: list[str], head: Header) -> None:
     for i in range(head.end):
-        if m := _OLD_RATING.match(lines[i]):
+        line = lines[i]
+        if line.startswith(("Ratings: ", "Users rated this ")) and (m := _OLD_RATING.match(line)):
             rating, votes = float(m["rating"] or m["rating2"]), to_int(m["votes"] or m["votes2"])
-        elif m := _RATING.match(lines[i]):
+        elif line.endswith("/10") and (m := _RATING.match(line)):
             rating, votes = float(m["rating"]), None
             j = next_nonempty(lines, i, head.end)
             if j is not None and (votes := to_int(lines[j])) is not None:
@@ -247,6 +266,11 @@ def _rating(lines: list[str], head: Header) -> None:
 
 def _counts(lines: list[str], head: Header) -> None:
     for i in range(head.end):
+        # A count line starts with `Reviews:`, a count or a `|`, and ends with user(s), critic(s) or a `|`.
+        # Ignoring case, r and c match only themselves and R, C; s also matches ſ (U+017F).
+        first, last = lines[i][:1], lines[i][-1:]
+        if not first or not (first.isdecimal() or first in ",|Rr") or last not in "cCsS\u017frR|":
+            continue  # (str.isdecimal is exactly regex `\d`)
         m = _REVIEW_COUNTS.match(lines[i])
         if m and (m["user"] or m["critic"]):
             head.used.add(i)
@@ -261,11 +285,12 @@ def _metascore(lines: list[str], head: Header) -> None:
         line = lines[i]
         if line in ("Videos", "Photos", "People who liked this also liked..."):
             return
-        if m := _METASCORE.match(line):
+        if line.startswith("Metascore:") and (m := _METASCORE.match(line)):
             head.metascore = int(m["score"])
             head.used.add(i)
             return
-        if i not in head.used and re.fullmatch(r"\d{1,3}", line) and int(line) <= 100:
+        # `\d{1,3}` in full: isdecimal() is exactly regex `\d`.
+        if i not in head.used and 0 < len(line) <= 3 and line.isdecimal() and int(line) <= 100:
             head.metascore = int(line)
             head.used.add(i)
             return
@@ -273,7 +298,8 @@ def _metascore(lines: list[str], head: Header) -> None:
 
 def _popularity(lines: list[str], head: Header) -> None:
     for i in range(head.end):
-        if (m := _POPULARITY.match(lines[i])) and i not in head.used:
+        line = lines[i]
+        if line.endswith(")") and line[:1].isdecimal() and (m := _POPULARITY.match(line)) and i not in head.used:
             head.popularity = to_int(m["rank"])
             head.used.add(i)
             return
@@ -281,9 +307,13 @@ def _popularity(lines: list[str], head: Header) -> None:
 
 def _awards(lines: list[str], head: Header) -> None:
     for i in range(head.end):
-        if i in head.used:
+        line = lines[i]
+        # The awards text starts the line or follows a `|`; it starts with Won, Nominated or a count
+        # (W and N match only themselves and w, n, even ignoring case).
+        if i in head.used or not ("|" in line or line[:1] in ("W", "w", "N", "n") or line[:1].isdecimal()):
             continue
-        m = _AWARDS.match(strip_links(lines[i]))
+        # strip_links() only shortens the line, so no match on the line means none on the stripped one.
+        m = _AWARDS.match(strip_links(line)) if _AWARDS.match(line) else None
         if m:
             head.awards = read_awards(m["text"])
             head.used.add(i)
@@ -292,9 +322,9 @@ def _awards(lines: list[str], head: Header) -> None:
 
 def read_awards(text: str) -> Awards:
     """`Won 1 Oscar. Another 31 wins & 29 nominations.` → counts; only a *won* Oscar counts as oscars."""
-    oscars = re.search(r"\bWon (\d+) Oscars?\b", text, re.IGNORECASE)
-    wins = re.search(r"\b(\d+) wins?\b", text)
-    noms = re.search(r"\b(\d+) nominations?\b", text)
+    oscars = _OSCARS.search(text)
+    wins = _WINS.search(text)
+    noms = _NOMINATIONS.search(text)
     return Awards(
         oscars=int(oscars[1]) if oscars else None,
         wins=int(wins[1]) if wins else None,
@@ -305,4 +335,8 @@ def read_awards(text: str) -> Awards:
 
 def is_furniture(line: str) -> bool:
     """Header lines that are links or decoration, never data."""
-    return bool(_FURNITURE.search(line))
+    return bool(
+        _FURNITURE_START.match(line)
+        or _FURNITURE_END.search(line, len(line) - _FURNITURE_END_LEN)
+        or _FURNITURE_ANYWHERE.search(line)
+    )

@@ -21,6 +21,8 @@ _TRAILING_LINK = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_SEE_MORE = re.compile(r"\s*\bSee more\s*$")
+# A parenthesis without nested ones: `.sub("", s)` drops them, `.findall(s)` gives their contents.
+PARENS = re.compile(r"\(([^()]*)\)")
 
 # Label-only lines. Stripped pages lose some of these, so no parser may *depend* on one being present.
 LABELS = frozenset(
@@ -149,7 +151,7 @@ def page_lines(text: str) -> list[str]:
         text = text.replace("  ", " ")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Lines(line.strip() for line in text.split("\n"))
+    return Lines(map(str.strip, text.split("\n")))
 
 
 class Lines(list[str]):
@@ -224,6 +226,10 @@ def takes_value(line: str) -> bool:
 
 def split_list(s: str, sep: str = "|") -> list[str]:
     """Split a `a | b | c` (or comma) list, dropping link furniture and empty items."""
+    if "»" not in s and "See" not in s:
+        # No link furniture, and clean() cannot make any (`See more` needs a `See`): strip_links
+        # would change nothing, and clean() strips each item.
+        return [x for x in map(clean, s.split(sep)) if x]
     items = [strip_links(clean(x)) for x in strip_links(s).split(sep)]
     return [x for x in items if x and "»" not in x]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from moviecli.models import Review
-from moviecli.parse.lines import clean, find_line, next_nonempty, prev_nonempty
+from moviecli.parse.lines import PARENS, clean, find_line, next_nonempty, prev_nonempty
 from moviecli.parse.values import iso_date, to_int
 
 _BYLINE = re.compile(r"^(?P<date>\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2},? \d{4}) \| [Bb]y (?P<who>.+)$")
@@ -30,7 +30,10 @@ def parse_reviews(lines: list[str]) -> list[Review]:
     if start is None:
         start = 0
     bylines = [
-        i for i in range(start, len(lines)) if _BYLINE.match(lines[i]) and iso_date(_BYLINE.match(lines[i])["date"])
+        i
+        for i in range(start, len(lines))
+        # `" | by "` / `" | By "`: the byline's literal text, a cheap test before the pattern.
+        if (" | by " in lines[i] or " | By " in lines[i]) and (m := _BYLINE.match(lines[i])) and iso_date(m["date"])
     ]
     reviews = []
     for n, b in enumerate(bylines):
@@ -76,8 +79,8 @@ def _review(lines: list[str], b: int, start: int, stop: int) -> Review:
 def read_author(who: str) -> tuple[str | None, str | None]:
     """`kraley (kraley@x.com) (Houston, TX) – See all my reviews` → ("kraley", "Houston, TX")."""
     who = clean(_SEE_ALL.sub("", who))
-    groups = re.findall(r"\(([^()]*)\)", who)
-    name = clean(re.sub(r"\([^()]*\)", "", who)) or None
+    groups = PARENS.findall(who)
+    name = clean(PARENS.sub("", who)) or None
     location = None
     if groups and "@" not in groups[-1] and (len(groups) > 1 or groups[-1].strip()):
         location = clean(groups[-1]) or None

@@ -18,6 +18,7 @@ _PLOT_LINKS = re.compile(r"^(?:Plot Summary|Add Full Plot)\s*\|", re.IGNORECASE)
 _NO_STORY = re.compile(r"^(?:Add Full Plot|Plot Summary)\b", re.IGNORECASE)
 _WRITTEN_BY = re.compile(r"\s*Written by\s+(?P<author>[^<>]+?)\s*(?:<[^<>]*>)?\s*$")
 _CERT_LINK = re.compile(r"\|?\s*See all certifications\s*»?\s*$", re.IGNORECASE)
+_SEE_ALL = re.compile(r"See All \(\d+\) »$")
 _RATED = re.compile(r"^Rated (?P<cert>\S+)(?:\s+(?P<reason>.+))?$")
 _SECTION_ENDS = frozenset(
     {
@@ -41,6 +42,16 @@ _SECTION_ENDS = frozenset(
 )
 
 
+def _is_plot_links(line: str) -> bool:
+    return "|" in line and _PLOT_LINKS.match(line) is not None  # the pattern needs a `|`: test that first
+
+
+def _is_cert_link(line: str) -> bool:
+    # A stripped line with no newline: a match ends the line with `»` or the `s` of certifications,
+    # which ignoring case is s, S or ſ (U+017F). The cheap test first; the pattern decides.
+    return line.endswith(("s", "S", "\u017f", "»")) and _CERT_LINK.search(line) is not None
+
+
 @dataclass
 class Storyline:
     storyline: str | None = None
@@ -56,7 +67,7 @@ def parse_storyline(lines: list[str], start: int) -> Storyline:
     """Read the section that follows the cast block (lines from `start`)."""
     out = Storyline()
     end = find_in(lines, _SECTION_ENDS, start) or len(lines)
-    links = find(lines, lambda x: bool(_PLOT_LINKS.match(x)), start, end)
+    links = find(lines, _is_plot_links, start, end)
     _story(lines, start, links, out)
     after = links + 1 if links is not None else start
     genres_at = _genres(lines, after, end, out)
@@ -111,7 +122,7 @@ def _keywords_and_taglines(lines: list[str], start: int, end: int, out: Storylin
         line = lines[i]
         if not line or is_label(line):
             continue
-        if "|" in line or re.search(r"See All \(\d+\) »$", line):
+        if "|" in line or _SEE_ALL.search(line):
             if not out.keywords:
                 out.keywords = split_list(line)
         elif not out.taglines and strip_links(line) and "»" not in strip_links(line):
@@ -123,7 +134,7 @@ def _certificate(lines: list[str], start: int, out: Storyline) -> None:
     value = found[1] if found else None
     if value is None:
         # Stripped: the `See all certifications »` link marks the certificate line.
-        i = find(lines, lambda x: bool(_CERT_LINK.search(x)), start)
+        i = find(lines, _is_cert_link, start)
         value = lines[i] if i is not None else None
     if value is None:
         return

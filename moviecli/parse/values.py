@@ -70,6 +70,9 @@ _SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR"}
 _MONEY = re.compile(r"^(?:(?P<sym>[$£€¥₹])\s*|(?P<code>[A-Z]{3})\s?)(?P<amount>\d{1,3}(?:[,.]?\d{2,3})*)(?P<rest>.*)$")
 
 
+_INTEGER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+
+
 def iso_date(s: str) -> str | None:
     """`9 February 1996` / `February 9, 1996` → `1996-02-09`; anything partial (`February 2008`) → None."""
     s = s.strip().rstrip(".")
@@ -88,7 +91,7 @@ def iso_date(s: str) -> str | None:
 def to_int(s: str) -> int | None:
     """`29,751` → 29751; None unless the whole string is digits (with thousands separators)."""
     s = s.strip()
-    if not re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", s):
+    if not _INTEGER.fullmatch(s):
         return None
     return int(s.replace(",", ""))
 
@@ -99,7 +102,7 @@ def money(s: str) -> tuple[int, str, str] | None:
     if not m:
         return None
     currency = _SYMBOLS[m["sym"]] if m["sym"] else m["code"]
-    digits = re.sub(r"[,.]", "", m["amount"])
+    digits = m["amount"].replace(",", "").replace(".", "")
     if not digits.isdigit():
         return None
     return int(digits), currency, m["rest"]
