@@ -43,7 +43,7 @@ import stat
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -330,7 +330,7 @@ def _parse_in_worker(items: list[tuple[PreparedPage, bytes]]) -> list[PreparedPa
 
 def prepared_pages(
     conn: sqlite3.Connection, paths: list[str], workers: int, run_started_ns: int
-) -> Iterator[PreparedPage]:
+) -> Generator[PreparedPage, None, None]:
     """Prepared pages in the order of `paths`; parsed in worker processes when there are enough of them.
 
     This process reads and hashes every file it must read itself and sends workers only the
