@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from moviecli import __version__, db, output, queries
 from moviecli.errors import MovieCliError
-from moviecli.models import KINDS
+from moviecli.vocabulary import BOX_OFFICE_KINDS, KINDS, ROLES
 
 
 class _Commands(TyperGroup):
@@ -291,7 +291,7 @@ def filmography(
     ],
     role: Annotated[
         str | None,
-        typer.Option("--role", callback=_one_of(queries.ROLES, "--role"), help=" | ".join(queries.ROLES) + "."),
+        typer.Option("--role", callback=_one_of(ROLES, "--role"), help=" | ".join(ROLES) + "."),
     ] = None,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
@@ -337,8 +337,8 @@ def grosses(
         str | None,
         typer.Option(
             "--kind",
-            callback=_one_of(queries.BOX_OFFICE_KINDS, "--kind"),
-            help=" | ".join(queries.BOX_OFFICE_KINDS) + ".",
+            callback=_one_of(BOX_OFFICE_KINDS, "--kind"),
+            help=" | ".join(BOX_OFFICE_KINDS) + ".",
         ),
     ] = None,
     currency: Annotated[str | None, typer.Option("--currency", help="An ISO 4217 code, e.g. USD.")] = None,

@@ -15,10 +15,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from moviecli.errors import DatabaseError
-from moviecli.models import Title
+
+if TYPE_CHECKING:  # the dataclasses cost ~4 ms to create: query commands never need them
+    from moviecli.models import Title
 
 SCHEMA_VERSION = 3  # bump whenever schema.sql changes, so existing catalogs gain the new tables and indexes
 # Long enough for an overlapping cron run to finish a batch; a load commits every fraction of a second.

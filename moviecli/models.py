@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-KINDS = ("movie", "tv_series", "tv_mini_series", "tv_movie", "tv_episode", "tv_special", "video", "video_game", "short")
-BOX_OFFICE_KINDS = ("budget", "opening_weekend", "gross", "worldwide_gross")
-
 
 @dataclass
 class Writer:
@@ -54,7 +51,7 @@ class Review:
 
 @dataclass
 class BoxOffice:
-    kind: str  # one of BOX_OFFICE_KINDS
+    kind: str  # one of vocabulary.BOX_OFFICE_KINDS
     amount: int
     currency: str  # ISO 4217; never converted
     country: str | None = None

@@ -21,8 +21,6 @@ from moviecli.errors import MovieCliError
 Rows = Iterator[tuple[Any, ...]]
 Result = tuple[list[str], Rows]
 
-ROLES = ("actor", "creator", "director", "star", "writer")
-BOX_OFFICE_KINDS = ("budget", "opening_weekend", "gross", "worldwide_gross")
 
 # Sort fields -> the SQL expression ordered on. NULLs always go last, whichever the direction.
 TITLE_SORTS = {"title": "t.title COLLATE NOCASE", "year": "t.year", "rating": "t.rating", "votes": "t.votes"}
