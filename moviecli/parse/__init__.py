@@ -34,7 +34,7 @@ def parse_page(text: str) -> Title:
     """Parse one page's text into a Title; raises ParseError when there is no recognisable title."""
     lines = page_lines(text)
     cast_at = find_cast(lines)
-    end = header_end(lines, is_cast_header)
+    end = header_end(lines)
     if cast_at is not None and cast_at < end:
         end = cast_at + 1 if not is_cast_header(lines[cast_at]) else cast_at
     head = parse_header(lines, end)

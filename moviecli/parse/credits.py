@@ -156,10 +156,8 @@ def parse_credits(lines: list[str], head: Header) -> Credits:
     out = Credits()
     used = set(head.used)
     labeled: set[str] = set()
-    for i in range(head.title_index + 1, head.end):
-        slot = _CREDIT_LABELS.get(lines[i])
-        if slot is None:
-            continue
+    for i in [i for i in range(head.title_index + 1, head.end) if lines[i] in _CREDIT_LABELS]:
+        slot = _CREDIT_LABELS[lines[i]]
         used.add(i)
         j = next_nonempty(lines, i, head.end)
         if j is None or is_label(lines[j]):

@@ -18,7 +18,6 @@ from moviecli.parse.lines import (
     clean,
     find,
     find_line,
-    is_box_office_label,
     is_label,
     label_value,
     next_nonempty,
@@ -100,7 +99,14 @@ def _countries_languages(lines: list[str], start: int, out: Details) -> None:
     out.languages = split_list(language) if language else []
     if country or language or label_value(lines, {"Country:", "Countries:", "Language:", "Languages:"}, start):
         return
-    anchor = find(lines, lambda x: x in _DETAIL_ANCHORS or is_box_office_label(x), start)
+    anchor = next(
+        (
+            i
+            for i in range(max(start, 0), len(lines))
+            if lines[i] in _DETAIL_ANCHORS or (lines[i].endswith(":") and BOX_OFFICE_LABEL.match(lines[i]))
+        ),
+        None,
+    )  # (is_box_office_label inline: a call a line was most of this scan)
     if anchor is None:
         return
     found: list[list[str]] = []

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from moviecli.errors import ParseError
 from moviecli.models import Awards
-from moviecli.parse.lines import clean, is_label, next_nonempty, strip_links
+from moviecli.parse.cast import CAST_HEADERS
+from moviecli.parse.lines import clean, find_in, is_label, next_nonempty, strip_links
 from moviecli.parse.values import GENRES, iso_date, to_int
 
 _KIND_WORDS = (
@@ -41,15 +42,24 @@ _OLD_RATING = re.compile(
     r"^(?:Ratings: (?P<rating>\d{1,2}(?:\.\d+)?)/10 from (?P<votes>[\d,]+) users?"
     r"|Users rated this (?P<rating2>\d{1,2}(?:\.\d+)?)/10 \((?P<votes2>[\d,]+) votes?\).*)$"
 )
+_OLD_RATING_STARTS = ("Ratings: ", "Users rated this ")
 _REVIEW_COUNTS = re.compile(
     r"^(?:Reviews:\s*)?(?:(?P<user>[\d,]+) users?)?\s*\|?\s*(?:(?P<critic>[\d,]+) critics?)?$", re.IGNORECASE
 )
+# A count line starts with `Reviews:`, a count (str.isdecimal is exactly regex `\d`) or a `|`, and ends
+# with user(s), critic(s) or a `|`. Ignoring case, r and c match only R and C; s matches S and ſ (U+017F).
+_COUNT_FIRST = frozenset(",|Rr")
+_COUNT_LAST = frozenset("cCsS\u017frR|")
 _METASCORE = re.compile(r"^Metascore:\s*(?P<score>\d{1,3})(?:/100)?$")
+_METASCORE_STOP = frozenset({"Videos", "Photos", "People who liked this also liked..."})
 # The up/down arrow of the weekly change is an image the extractor drops: `1,471 ( 290)`.
 _POPULARITY = re.compile(r"^(?P<rank>\d[\d,]*)\s*\(\s*[-+]?[\d,]*\s*\)$")
 _AWARDS = re.compile(
     r"^(?:.*\|\s*)?(?P<text>(?:Won|Nominated for) \d+ .*|\d+ (?:wins?|nominations?)\b.*)$", re.IGNORECASE
 )
+# The awards text starts the line or follows a `|`, and starts with Won, Nominated or a count
+# (ignoring case, W and N match only w and n).
+_AWARDS_FIRST = frozenset("WwNn")
 _RUNTIME = re.compile(r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*min)?$")
 _PARTIAL_DATE = re.compile(r"^(?:(?:\d{1,2} )?[A-Z][a-z]{2,8}\.? )?(?:\d{1,2}, )?\d{4}$")
 _CERT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+\-/. ]{0,14}$")
@@ -59,7 +69,7 @@ _RELEASE = re.compile(r"^(?P<date>[^()]+?)\s*(?:\((?P<country>[^()]+)\))?$")
 _OSCARS = re.compile(r"\bWon (\d+) Oscars?\b", re.IGNORECASE)
 _WINS = re.compile(r"\b(\d+) wins?\b")
 _NOMINATIONS = re.compile(r"\b(\d+) nominations?\b")
-# Section starts that end the header (cast headers are matched by cast.CAST_HEADER).
+# Section starts that end the header, besides the cast headers.
 _AFTER_HEADER = frozenset(
     {
         "Storyline",
@@ -82,6 +92,7 @@ _AFTER_HEADER = frozenset(
         "Message Boards",
     }
 )
+_HEADER_ENDS = _AFTER_HEADER | CAST_HEADERS
 # Header furniture, in three patterns by where they can match, because one unanchored search of them
 # all tried every branch at every character (~14 µs a line): the line's start, its end, anywhere.
 _FURNITURE_START = re.compile(
@@ -124,12 +135,10 @@ class Header:
     used: set[int] = field(default_factory=set)  # header lines already read as data
 
 
-def header_end(lines: list[str], is_cast_header: object) -> int:
+def header_end(lines: list[str]) -> int:
     """Index of the first line after the header: the cast block or a later section."""
-    for i, line in enumerate(lines):
-        if line in _AFTER_HEADER or (callable(is_cast_header) and is_cast_header(line)):
-            return i
-    return len(lines)
+    i = find_in(lines, _HEADER_ENDS)
+    return len(lines) if i is None else i
 
 
 def find_title(lines: list[str], end: int) -> tuple[int, re.Match[str] | None]:
@@ -246,10 +255,14 @@ def _release(piece: str) -> dict[str, object] | None:
     return {"release_date": iso_date(m["date"]), "release_country": m["country"]}
 
 
+# The readers below look at the header's lines in order. Lines are stripped and hold no newline, so the
+# literal start or end each pattern needs is a cheap test to make before the pattern.
+
+
 def _rating(lines: list[str], head: Header) -> None:
     for i in range(head.end):
         line = lines[i]
-        if line.startswith(("Ratings: ", "Users rated this ")) and (m := _OLD_RATING.match(line)):
+        if line.startswith(_OLD_RATING_STARTS) and (m := _OLD_RATING.match(line)):
             rating, votes = float(m["rating"] or m["rating2"]), to_int(m["votes"] or m["votes2"])
         elif line.endswith("/10") and (m := _RATING.match(line)):
             rating, votes = float(m["rating"]), None
@@ -265,12 +278,12 @@ def _rating(lines: list[str], head: Header) -> None:
 
 
 def _counts(lines: list[str], head: Header) -> None:
-    for i in range(head.end):
-        # A count line starts with `Reviews:`, a count or a `|`, and ends with user(s), critic(s) or a `|`.
-        # Ignoring case, r and c match only themselves and R, C; s also matches ſ (U+017F).
-        first, last = lines[i][:1], lines[i][-1:]
-        if not first or not (first.isdecimal() or first in ",|Rr") or last not in "cCsS\u017frR|":
-            continue  # (str.isdecimal is exactly regex `\d`)
+    # Every line is read (no early exit), so a comprehension picks the candidates: faster than a loop.
+    for i in [
+        i
+        for i in range(head.end)
+        if lines[i][-1:] in _COUNT_LAST and (lines[i][:1] in _COUNT_FIRST or lines[i][:1].isdecimal())
+    ]:
         m = _REVIEW_COUNTS.match(lines[i])
         if m and (m["user"] or m["critic"]):
             head.used.add(i)
@@ -283,7 +296,7 @@ def _metascore(lines: list[str], head: Header) -> None:
     """`Metascore: 70/100`, or `70` then `Metascore`, or (labels stripped) a bare 0-100 after the title."""
     for i in range(head.title_index + 1, head.end):
         line = lines[i]
-        if line in ("Videos", "Photos", "People who liked this also liked..."):
+        if line in _METASCORE_STOP:
             return
         if line.startswith("Metascore:") and (m := _METASCORE.match(line)):
             head.metascore = int(m["score"])
@@ -308,9 +321,7 @@ def _popularity(lines: list[str], head: Header) -> None:
 def _awards(lines: list[str], head: Header) -> None:
     for i in range(head.end):
         line = lines[i]
-        # The awards text starts the line or follows a `|`; it starts with Won, Nominated or a count
-        # (W and N match only themselves and w, n, even ignoring case).
-        if i in head.used or not ("|" in line or line[:1] in ("W", "w", "N", "n") or line[:1].isdecimal()):
+        if i in head.used or not ("|" in line or line[:1] in _AWARDS_FIRST or line[:1].isdecimal()):
             continue
         # strip_links() only shortens the line, so no match on the line means none on the stripped one.
         m = _AWARDS.match(strip_links(line)) if _AWARDS.match(line) else None

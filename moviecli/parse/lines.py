@@ -174,7 +174,8 @@ class Lines(list[str]):
             if line in LABELS:
                 where.setdefault(line, []).append(i)
             elif rest := line[(k := line.find(": ")) + 2 :].strip():
-                heads.setdefault(line[:k], []).append((i, rest))
+                # Keyed "Country:" as the label is, so a lookup needs no slicing (and the label's hash is kept).
+                heads.setdefault(line[: k + 1], []).append((i, rest))
         self._where, self._heads = where, heads
         return where, heads
 
@@ -190,7 +191,7 @@ class Lines(list[str]):
                     best = (found[n], None)
             elif (i := find_line(self, label, start)) is not None and (best is None or i < best[0]):
                 best = (i, None)  # not a known label: not indexed, so look for it
-            head = heads.get(label[:-1]) if label.endswith(":") else None
+            head = heads.get(label)  # (every key ends with ":")
             if head and (n := bisect_left(head, (start, ""))) < len(head):
                 i, rest = head[n]
                 if best is None or i < best[0]:

@@ -19,6 +19,9 @@ _NO_STORY = re.compile(r"^(?:Add Full Plot|Plot Summary)\b", re.IGNORECASE)
 _WRITTEN_BY = re.compile(r"\s*Written by\s+(?P<author>[^<>]+?)\s*(?:<[^<>]*>)?\s*$")
 _CERT_LINK = re.compile(r"\|?\s*See all certifications\s*»?\s*$", re.IGNORECASE)
 _SEE_ALL = re.compile(r"See All \(\d+\) »$")
+# A stripped line with no newline that _CERT_LINK matches ends with `»` or the `s` of certifications,
+# which ignoring case is s, S or ſ (U+017F): a cheap test to make before the pattern.
+_CERT_LINK_ENDS = ("s", "S", "\u017f", "»")
 _RATED = re.compile(r"^Rated (?P<cert>\S+)(?:\s+(?P<reason>.+))?$")
 _SECTION_ENDS = frozenset(
     {
@@ -44,12 +47,6 @@ _SECTION_ENDS = frozenset(
 
 def _is_plot_links(line: str) -> bool:
     return "|" in line and _PLOT_LINKS.match(line) is not None  # the pattern needs a `|`: test that first
-
-
-def _is_cert_link(line: str) -> bool:
-    # A stripped line with no newline: a match ends the line with `»` or the `s` of certifications,
-    # which ignoring case is s, S or ſ (U+017F). The cheap test first; the pattern decides.
-    return line.endswith(("s", "S", "\u017f", "»")) and _CERT_LINK.search(line) is not None
 
 
 @dataclass
@@ -88,7 +85,10 @@ def _story(lines: list[str], start: int, links: int | None, out: Storyline) -> N
         return
     if not text or _NO_STORY.match(text) or is_label(text) or "»" in text:
         return
-    m = _WRITTEN_BY.search(text)
+    # The pattern needs "Written by": find that at C speed and search from the spaces before it, as no
+    # match can start earlier (the leftmost match is the same).
+    k = text.find("Written by")
+    m = _WRITTEN_BY.search(text, len(text[:k].rstrip())) if k >= 0 else None
     if m:
         out.storyline_author = m["author"]
         text = text[: m.start()]
@@ -101,6 +101,8 @@ def _genres(lines: list[str], start: int, end: int, out: Storyline) -> int | Non
         out.genres = split_list(found[1])
         return found[0]
     for i in range(start, end):
+        if not lines[i]:
+            continue  # (no items)
         items = split_list(lines[i])
         if is_genre_list(items):
             out.genres = items
@@ -134,7 +136,14 @@ def _certificate(lines: list[str], start: int, out: Storyline) -> None:
     value = found[1] if found else None
     if value is None:
         # Stripped: the `See all certifications »` link marks the certificate line.
-        i = find(lines, _is_cert_link, start)
+        i = next(
+            (
+                i
+                for i in range(max(start, 0), len(lines))
+                if lines[i].endswith(_CERT_LINK_ENDS) and _CERT_LINK.search(lines[i])
+            ),
+            None,
+        )
         value = lines[i] if i is not None else None
     if value is None:
         return
