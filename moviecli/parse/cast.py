@@ -27,6 +27,9 @@ CAST_HEADERS = frozenset(
 )
 _SKIP_ROWS = re.compile(r"^Rest of cast listed alphabetically:?$", re.IGNORECASE)
 _END_ROWS = re.compile(r"^See (?:full|complete) cast", re.IGNORECASE)
+# The first letters those patterns can match, ignoring case (ſ, U+017F, matches s): cheap tests first.
+_SKIP_FIRST = frozenset("Rr")
+_END_FIRST = frozenset("Ss\u017f")
 _TRAILING_NOTE = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
@@ -55,9 +58,11 @@ def parse_cast(lines: list[str], start: int) -> tuple[list[CastMember], int]:
         if not line:
             if cast:
                 break
-        elif "»" in line or line in CAST_HEADERS or is_label(line) or _END_ROWS.match(line):
+        elif (
+            "»" in line or line in CAST_HEADERS or is_label(line) or (line[:1] in _END_FIRST and _END_ROWS.match(line))
+        ):
             break
-        elif not _SKIP_ROWS.match(line):
+        elif not (line[:1] in _SKIP_FIRST and _SKIP_ROWS.match(line)):
             member = read_row(line)
             if member is None:
                 break
@@ -89,4 +94,5 @@ def read_row(line: str) -> CastMember | None:
     while rest.endswith(")") and (m := _TRAILING_NOTE.search(rest)):
         notes.insert(0, clean(m[1]))
         rest = rest[: m.start()].rstrip()
-    return CastMember(name=name, character=rest or None, note="; ".join(n for n in notes if n) or None)
+    note = ("; ".join(n for n in notes if n) or None) if notes else None
+    return CastMember(name=name, character=rest or None, note=note)

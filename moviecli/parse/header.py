@@ -214,7 +214,7 @@ def read_subtext(line: str) -> dict[str, object] | None:
         got = _subtext_piece(piece)
         if got is None and n == 0 and _CERT.match(piece) and len(pieces) > 1:
             got = {"certificate": piece}
-        if got is None or any(k in out for k in got):
+        if got is None or not out.keys().isdisjoint(got):
             return None
         out.update(got)
     if not out or set(out) == {"certificate"}:

@@ -212,7 +212,7 @@ def strip_links(s: str) -> str:
 
 def is_label(line: str) -> bool:
     """Whether a line is a section label rather than a value."""
-    return line in LABELS or is_box_office_label(line)
+    return line in LABELS or (line.endswith(":") and BOX_OFFICE_LABEL.match(line) is not None)  # (inline: hot)
 
 
 def is_box_office_label(line: str) -> bool:
