@@ -346,8 +346,9 @@ def _bin(name: str) -> str:
     return str(candidate) if candidate.exists() else (shutil.which(name) or name)
 
 
-def _timed(argv: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (MB) of one whole process; raises if it fails."""
+def _timed(argv: list[str]) -> tuple[float, int, float]:
+    """Wall seconds, peak resident memory (MB) and CPU seconds (user + system) of one whole process
+    with the worker processes it waited for; raises if it fails."""
     started = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert process.stderr is not None
@@ -357,18 +358,21 @@ def _timed(argv: list[str]) -> tuple[float, int]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} exited {process.returncode}: {stderr.decode(errors='replace')[-2000:]}")
-    return elapsed, usage.ru_maxrss // 1024  # ru_maxrss is in KB on Linux
+    # ru_maxrss is in KB on Linux: the largest of the process and its reaped children, whose CPU
+    # times are included too.
+    return elapsed, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
-def _summary(tool: str, samples: list[tuple[float, int]], db: Path) -> dict[str, object]:
-    seconds = [s for s, _ in samples]
+def _summary(tool: str, samples: list[tuple[float, int, float]], db: Path) -> dict[str, object]:
+    seconds = [s for s, _, _ in samples]
     return {
         "tool": tool,
         "runs": len(samples),
         "median_s": round(statistics.median(seconds), 2),
         "min_s": round(min(seconds), 2),
         "max_s": round(max(seconds), 2),
-        "peak_mb": max(m for _, m in samples),
+        "cpu_s": round(statistics.median(c for _, _, c in samples), 2),
+        "peak_mb": max(m for _, m, _ in samples),
         "db_mb": round(db.stat().st_size / 1e6, 1) if db.exists() else None,
     }
 
@@ -384,7 +388,7 @@ def run(workdir: Path, runs: int = 3, titles: int = DEFAULT_TITLES) -> list[dict
     data = workdir / f"imdb-{titles}"
     if not (data / "title.ratings.tsv.gz").exists():
         generate(data, titles)
-    samples: dict[str, list[tuple[float, int]]] = {"moviecli load-imdb": [], "imdb-sqlite": []}
+    samples: dict[str, list[tuple[float, int, float]]] = {"moviecli load-imdb": [], "imdb-sqlite": []}
     dbs = {"moviecli load-imdb": workdir / "moviecli.db", "imdb-sqlite": workdir / "imdb-sqlite.db"}
     commands: dict[str, Callable[[Path], list[str]]] = {
         "moviecli load-imdb": lambda db: [_bin("moviecli"), "load-imdb", str(data), "--db", str(db), "--quiet"],
@@ -417,12 +421,17 @@ def main() -> None:
     results = run(workdir, args.runs, args.titles)
     rows = int(results[0]["rows"])  # type: ignore[call-overload]
     print(f"{rows:,} dataset rows ({args.titles:,} titles), {args.runs} runs each, files in {workdir}")
-    print(f"{'tool':<20} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MB':>8} {'DB MB':>7}")
+    print(f"{'tool':<20} {'median s':>9} {'min s':>7} {'max s':>7} {'CPU s':>7} {'peak MB':>8} {'DB MB':>7}")
     for r in results:
-        print(f"{r['tool']:<20} {r['median_s']:>9} {r['min_s']:>7} {r['max_s']:>7} {r['peak_mb']:>8} {r['db_mb']:>7}")
+        print(
+            f"{r['tool']:<20} {r['median_s']:>9} {r['min_s']:>7} {r['max_s']:>7} {r['cpu_s']:>7}"
+            f" {r['peak_mb']:>8} {r['db_mb']:>7}"
+        )
     ours = results[0]
     factor = FULL_DATASET_ROWS / rows
-    print(f"ratio moviecli / imdb-sqlite (medians): {ours['ratio']}")
+    print(
+        f"ratio moviecli / imdb-sqlite (medians): {ours['ratio']}; CPU (medians): {ours['cpu_s']} s vs {results[1]['cpu_s']} s"
+    )
     print(
         f"linear extrapolation to the full dataset ({FULL_DATASET_ROWS / 1e6:.0f} M rows, x{factor:.0f}):"
         f" moviecli ~{float(ours['median_s']) * factor / 60:.0f} min, DB ~{float(ours['db_mb']) * factor / 1e3:.1f} GB"  # type: ignore[arg-type]

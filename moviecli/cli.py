@@ -524,6 +524,13 @@ def load_imdb(
         str | None,
         typer.Option("--only", help="Import only these files: names,basics,ratings,episode,crew,principals,akas."),
     ] = None,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option(
+            "--allow-shrink",
+            help="Import a file even if it has fewer than half the rows of the last import (else: refused as cut off).",
+        ),
+    ] = False,
     db_option: DbOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -540,7 +547,7 @@ def load_imdb(
     files = imdb.find_files(directory, wanted)
     conn = db.connect_write(db_path(db_option))
     try:
-        report = imdb.import_files(conn, files)
+        report = imdb.import_files(conn, files, allow_shrink=allow_shrink)
     finally:
         conn.close()
     if not quiet:

@@ -95,6 +95,50 @@ def test_missing_folder_and_bad_header_exit_1(db: Path, day1: Path, tmp_path: Pa
     assert rows(db, "SELECT count(*) FROM imports") == [(1,)]
 
 
+def test_plain_tsv_cut_off_mid_line_is_refused_before_any_write(db: Path, day1: Path, tmp_path: Path) -> None:
+    ok("load-imdb", day1, "--db", db, "-q")
+    before = _catalog_state(db)
+    directory = write_dataset(tmp_path / "cut", BASE, gz=False)
+    path = directory / "title.basics.tsv"
+    path.write_bytes(path.read_bytes()[:-12])  # the download stopped inside the last line
+    result = run("load-imdb", directory, "--db", db)
+    assert result.exit_code == 1
+    assert f"{path}: the last line has no newline: the file looks cut off (after 6 rows)" in result.stderr
+    assert _catalog_state(db) == before
+
+
+def _ratings(count: int) -> list[list[str]]:
+    return [*BASE["ratings"], *([f"tt{9_000_000 + i}", "5.0", "10"] for i in range(count - len(BASE["ratings"])))]
+
+
+def test_much_smaller_file_is_refused_unless_allowed(db: Path, tmp_path: Path) -> None:
+    files = copy_base()
+    files["ratings"] = _ratings(2000)
+    ok("load-imdb", write_dataset(tmp_path / "day1", files), "--db", db, "-q")
+    before = _catalog_state(db)
+    imports = rows(db, "SELECT count(*) FROM imports")
+    # Cut to 999 rows (a plain file cut at a line end looks whole): fewer than half of 2,000.
+    files["ratings"] = _ratings(999)
+    day2 = write_dataset(tmp_path / "day2", files, gz=False)
+    result = run("load-imdb", day2, "--db", db)
+    assert result.exit_code == 1
+    assert f"{day2 / 'title.ratings.tsv'}: 999 rows, against 2,000 in the last import (" in result.stderr
+    assert "pass --allow-shrink if the dataset really shrank" in result.stderr
+    assert _catalog_state(db) == before
+    assert rows(db, "SELECT count(*) FROM imports") == imports  # nothing written, not even a failed run
+    # Half is still fine; and --allow-shrink takes the smaller file.
+    files["ratings"] = _ratings(1000)
+    ok("load-imdb", write_dataset(tmp_path / "day3", files), "--db", db, "-q")
+    files["ratings"] = _ratings(3)
+    ok("load-imdb", write_dataset(tmp_path / "day4", files), "--db", db, "-q", "--allow-shrink")
+    assert rows(db, "SELECT read FROM import_files WHERE dataset = 'title.ratings' ORDER BY import_id") == [
+        (2000,),
+        (1000,),
+        (3,),
+    ]
+    assert rows(db, "SELECT count(*) FROM titles WHERE rating IS NOT NULL") == [(3,)]
+
+
 def test_help_has_an_example() -> None:
     assert "Example: moviecli load-imdb" in ok("load-imdb", "--help")
 
