@@ -106,7 +106,7 @@ def _countries_languages(lines: list[str], start: int, out: Details) -> None:
             if lines[i] in _DETAIL_ANCHORS or (lines[i].endswith(":") and BOX_OFFICE_LABEL.match(lines[i]))
         ),
         None,
-    )  # (is_box_office_label inline: a call a line was most of this scan)
+    )  # (is_label's box-office test inline: a call a line was most of this scan)
     if anchor is None:
         return
     found: list[list[str]] = []
@@ -137,7 +137,7 @@ def parse_box_office(lines: list[str], start: int, warnings: list[str]) -> list[
     """Every labeled amount, plus (labels stripped) the section's first unlabeled amount as the budget."""
     out: list[BoxOffice] = []
     header = find_line(lines, "Box Office", start)
-    # Box-office labels end with ":" (see is_box_office_label): pick those lines out at comprehension speed.
+    # Box-office labels end with ":" (see is_label): pick those lines out at comprehension speed.
     for i in [i for i in range(start, len(lines)) if lines[i].endswith(":")]:
         if not (m := BOX_OFFICE_LABEL.match(lines[i])):
             continue

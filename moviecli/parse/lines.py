@@ -212,12 +212,8 @@ def strip_links(s: str) -> str:
 
 def is_label(line: str) -> bool:
     """Whether a line is a section label rather than a value."""
-    return line in LABELS or (line.endswith(":") and BOX_OFFICE_LABEL.match(line) is not None)  # (inline: hot)
-
-
-def is_box_office_label(line: str) -> bool:
     # Lines hold no newline, so BOX_OFFICE_LABEL's `:$` needs the line to end with ":": a cheap test first.
-    return line.endswith(":") and BOX_OFFICE_LABEL.match(line) is not None
+    return line in LABELS or (line.endswith(":") and BOX_OFFICE_LABEL.match(line) is not None)
 
 
 def takes_value(line: str) -> bool:
