@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from moviecli.errors import ParseError
-from moviecli.models import Title
+from moviecli.models import CastMember, Review, Title
 from moviecli.parse.cast import find_cast, is_cast_header, parse_cast
 from moviecli.parse.credits import Credits, parse_credits
 from moviecli.parse.details import Details, parse_details
@@ -42,12 +42,14 @@ def parse_page(text: str) -> Title:
     warnings = title.warnings
 
     credits = _safely(warnings, "credits", lambda: parse_credits(lines, head), Credits())
+    no_cast: tuple[list[CastMember], int] = ([], end)
     cast, cast_end = (
-        _safely(warnings, "cast", lambda: parse_cast(lines, cast_at), ([], end)) if cast_at is not None else ([], end)
+        _safely(warnings, "cast", lambda: parse_cast(lines, cast_at), no_cast) if cast_at is not None else no_cast
     )
     story = _safely(warnings, "storyline", lambda: parse_storyline(lines, max(cast_end, end)), Storyline())
     dyk = _safely(warnings, "did you know", lambda: parse_did_you_know(lines), DidYouKnow())
-    reviews = _safely(warnings, "reviews", lambda: parse_reviews(lines), [])
+    no_reviews: list[Review] = []
+    reviews = _safely(warnings, "reviews", lambda: parse_reviews(lines), no_reviews)
     details = _safely(warnings, "details", lambda: parse_details(lines, end), Details())
 
     title.kind = head.kind or ("tv_series" if head.ranged else "short" if "Short" in head.genres else "movie")

@@ -111,7 +111,8 @@ def _countries_languages(lines: list[str], start: int, out: Details) -> None:
         return
     found: list[list[str]] = []
     j = anchor
-    while len(found) < 2 and (j := prev_nonempty(lines, j)) is not None and j >= start:
+    while len(found) < 2 and (before := prev_nonempty(lines, j)) is not None and before >= start:
+        j = before
         line = lines[j]
         p = prev_nonempty(lines, j)
         if (

@@ -107,6 +107,7 @@ def _items(lines: list[str], start: int, end: int) -> list[tuple[str | None, lis
 
 
 def _guess_slot(item: list[str], pos: int) -> str | None:
+    slot: str | None
     if len(item) >= 2 and any(_SONG_CREDIT.search(x) for x in item[1:]) and not _SPEAKER.match(item[0]):
         slot = "soundtracks"
     elif all(_SPEAKER.match(x) for x in item) and any(":" in x for x in item):

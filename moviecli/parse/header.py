@@ -150,9 +150,9 @@ def find_title(lines: list[str], end: int) -> tuple[int, re.Match[str] | None]:
             return i, m
     # In-development titles have no year; their page says so, and its first line is the title.
     if any("in-development" in x or "in development" in x for x in lines[: end + 20]):
-        i = next_nonempty(lines, -1, end)
-        if i is not None and not is_label(lines[i]) and "»" not in lines[i] and len(lines[i]) <= 200:
-            return i, None
+        first = next_nonempty(lines, -1, end)
+        if first is not None and not is_label(lines[first]) and "»" not in lines[first] and len(lines[first]) <= 200:
+            return first, None
     raise ParseError("no title found: no 'Title (year)' line in the page's header")
 
 
@@ -190,9 +190,10 @@ def _subtext(lines: list[str], head: Header) -> None:
     """The `R | 1h 52min | Comedy, Drama | 9 June 1995 (USA)` line (or the older ` - ` form), if any."""
     j = head.title_index
     for _ in range(5):
-        j = next_nonempty(lines, j, head.end)
-        if j is None:
+        following = next_nonempty(lines, j, head.end)
+        if following is None:
             return
+        j = following
         if j in head.used:
             continue
         found = read_subtext(lines[j])

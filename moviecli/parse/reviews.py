@@ -52,9 +52,10 @@ def _review(lines: list[str], b: int, start: int, stop: int) -> Review:
         if (r := _OWN_RATING.match(lines[t])) and (t2 := prev_nonempty(lines, t)) is not None and t2 > start:
             review.rating, t = int(r["r"]), t2
         review.title = lines[t]
-    paragraphs = []
+    paragraphs: list[str] = []
     i = b
-    while (i := next_nonempty(lines, i, stop)) is not None:
+    while (following := next_nonempty(lines, i, stop)) is not None:
+        i = following
         line = lines[i]
         if (h := _HELPFUL.match(line)) and review.helpful is None:
             review.helpful, review.helpful_total = to_int(h["n"]), to_int(h["total"])
@@ -91,6 +92,6 @@ def read_author(who: str) -> tuple[str | None, str | None]:
 
 def _looks_like_handle(group: str, name: str | None) -> bool:
     """`Chris Neill (chrisneill)`: a lowercase one-word echo of the name is the e-mail's user part, not a place."""
-    return (
-        bool(name) and " " not in group and group.islower() and group.replace("-", "") in name.lower().replace(" ", "")
-    )
+    if not name:
+        return False
+    return " " not in group and group.islower() and group.replace("-", "") in name.lower().replace(" ", "")
