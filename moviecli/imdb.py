@@ -273,9 +273,10 @@ class _Rows:
         return list(map(split, lines))
 
 
-# Staging: each file is first copied as it is into a TEMP table (fields as text, '\N' and all),
-# binding each row's list of strings straight from the split; converting, keying and checking
-# then happen set-based in SQLite, which is several times faster than doing it row by row here.
+# Staging (in a worker process, on a scratch database of its own): each file is first copied as
+# it is into a raw table x_<name> (fields as text, '\N' and all), binding each row's list of
+# strings straight from the split; checking, converting and keying then happen set-based in
+# SQLite (PREPARE), which is several times faster than doing it row by row here.
 # name -> (columns of the raw table, fields kept, filter of rows kept (Python, on a whole block)).
 _CAST = frozenset(CAST_CATEGORIES)
 # name -> (columns of the raw table, fields kept, rows kept (a filter over a whole block), maxsplit).
