@@ -43,7 +43,7 @@ import stat
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, MutableSequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -417,6 +417,27 @@ def _write_batch(
     records.clear()
 
 
+def _sort_page(
+    page: PreparedPage,
+    report: LoadReport,
+    pending: MutableSequence[PreparedPage],
+    records: list[db.FileState],
+    fail: Callable[[Failure], None],
+    on_page: Callable[[str], None] | None,
+) -> None:
+    """One prepared page goes where it belongs: a failure, an unchanged file to record, or a page to write."""
+    if page.error is not None:
+        fail(Failure(page.path, page.error))
+    elif page.unchanged:
+        report.unchanged += 1
+        if page.file:
+            records.append(page.file)
+    else:
+        pending.append(page)
+    if on_page:
+        on_page(page.path)
+
+
 def _load_in_batches(
     writer: db.PageWriter,
     pages: Iterator[PreparedPage],
@@ -428,16 +449,7 @@ def _load_in_batches(
     records: list[db.FileState] = []  # unchanged files read this run: recorded so the next run need not
     next_write = time.monotonic()
     for page in pages:
-        if page.error is not None:
-            fail(Failure(page.path, page.error))
-        elif page.unchanged:
-            report.unchanged += 1
-            if page.file:
-                records.append(page.file)
-        else:
-            pending.append(page)
-        if on_page:
-            on_page(page.path)
+        _sort_page(page, report, pending, records, fail, on_page)
         if (pending or records) and (
             time.monotonic() >= next_write or len(pending) >= MAX_PENDING or len(records) >= MAX_RECORDS
         ):
@@ -481,16 +493,7 @@ def _load_all_or_nothing(
     try:
         with writer.transaction():
             for page in pages:
-                if page.error is not None:
-                    fail(Failure(page.path, page.error))
-                elif page.unchanged:
-                    report.unchanged += 1
-                    if page.file:
-                        records.append(page.file)
-                else:
-                    pending.append(page)
-                if on_page:
-                    on_page(page.path)
+                _sort_page(page, report, pending, records, fail, on_page)
                 if not report.failures and len(pending) >= MAX_PENDING:
                     write_pending()
                 if report.failures:
