@@ -71,6 +71,16 @@ _DIRECTORS_OF = (
 )
 
 
+def _year_filters(
+    where: list[str], params: list[Any], year: int | None, year_from: int | None, year_to: int | None
+) -> None:
+    """--year, --from and --to: the title's year is, is at least, is at most."""
+    for op, value in (("=", year), (">=", year_from), ("<=", year_to)):
+        if value is not None:
+            where.append(f"t.year {op} ?")
+            params.append(value)
+
+
 def titles(
     conn: sqlite3.Connection,
     *,
@@ -109,15 +119,7 @@ def titles(
             "t.id IN (SELECT c.title_id FROM people p JOIN credits c ON c.person_id = p.id WHERE p.name_key = ?)"
         )
         params.append(name_key(person))
-    if year is not None:
-        where.append("t.year = ?")
-        params.append(year)
-    if year_from is not None:
-        where.append("t.year >= ?")
-        params.append(year_from)
-    if year_to is not None:
-        where.append("t.year <= ?")
-        params.append(year_to)
+    _year_filters(where, params, year, year_from, year_to)
     if certificate:
         where.append("t.certificate = ? COLLATE NOCASE")
         params.append(certificate)
@@ -281,15 +283,7 @@ def grosses(
     if currency:
         where.append("b.currency = ?")
         params.append(currency.upper())
-    if year is not None:
-        where.append("t.year = ?")
-        params.append(year)
-    if year_from is not None:
-        where.append("t.year >= ?")
-        params.append(year_from)
-    if year_to is not None:
-        where.append("t.year <= ?")
-        params.append(year_to)
+    _year_filters(where, params, year, year_from, year_to)
     if sort == "amount":
         order = f" ORDER BY b.currency, b.amount{' DESC' if desc else ''}, {_TITLE_TIES}, b.position"
     else:
