@@ -11,16 +11,26 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")  # _SPACES but the plain space
+# Every character Python counts as whitespace (str.isspace, which is what a pattern's `\s` matches) but
+# the line breaks, plus U+200B: all become a plain space and runs of them one space, so that no pattern
+# ever sees a run of whitespace (a `\s*` over a run, tried at each of its characters, is quadratic).
+# \v, \f, U+001C-001F, U+0085, U+2028 and U+2029 are spaces here, not line breaks: a page's lines end
+# only at CR and LF.
+_ODD_SPACES = (
+    "\t\v\f\x1c\x1d\x1e\x1f\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200C))) + "\u2028\u2029\u202f\u205f\u3000"
+)
+_SPACES = re.compile(f"[ {_ODD_SPACES}]+")
+_ODD_SPACE = re.compile(f"[{_ODD_SPACES}]")  # _SPACES but the plain space
 
 # Trailing link texts the extractor glued onto values: "Smoke See more »", "R | See all certifications »",
 # "Stars … | See full cast & crew »", "Writers … | 5 more credits »". The » is what marks them as links.
-_TRAILING_LINK = re.compile(
-    r"\s*(?:\|\s*)?(?:(?:See|Show)\b[^|»]*|\d+ more credits?)\s*»\s*\??\s*$",
-    re.IGNORECASE,
-)
-_TRAILING_SEE_MORE = re.compile(r"\s*\bSee more\s*$")
+# strip_links cuts, repeatedly from the end, what `\s*(?:\|\s*)?(?:(?:See|Show)\b[^|»]*|\d+ more
+# credits?)\s*»\s*\??\s*$` (ignoring case) and then `\s*\bSee more\s*$` would. Not with those
+# patterns: searched, the first tried `[^|»]*` to the end from every `See` of the line (`» See See See
+# …`: quadratic, minutes for a 1 MB line), and each cut copied the line.
+_LINK_START = re.compile(r"(?:See|Show)\b", re.IGNORECASE)
+# (?<!\d): tried only where a run of digits starts, so each run is read once.
+_MORE_CREDITS = re.compile(r"(?<!\d)\d+ more credits?$", re.IGNORECASE)
 # A parenthesis without nested ones: `.sub("", s)` drops them, `.findall(s)` gives their contents.
 PARENS = re.compile(r"\(([^()]*)\)")
 
@@ -113,14 +123,11 @@ BOX_OFFICE_LABEL = re.compile(
 def clean(s: str) -> str:
     """Collapse whitespace (U+00A0 included) and trim."""
     # Most strings are already collapsed: without a double space or an odd space, _SPACES would only
-    # replace single spaces with themselves. Tested at C speed (an ASCII string's only odd space is a tab).
-    if "  " not in s and ("\t" not in s if s.isascii() else _ODD_SPACE.search(s) is None):
+    # replace single spaces with themselves. Tested at C speed.
+    # (The ASCII odd spaces are all control characters, so a printable ASCII string has none.)
+    if "  " not in s and (s.isprintable() if s.isascii() else _ODD_SPACE.search(s) is None):
         return s.strip()
     return _SPACES.sub(" ", s).strip()
-
-
-# The characters of _ODD_SPACE, for str.replace.
-_ODD_SPACES = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u205f\u3000"
 
 
 def page_lines(text: str) -> list[str]:
@@ -187,13 +194,54 @@ class Lines(list[str]):
 
 def strip_links(s: str) -> str:
     """Remove trailing link furniture (`See more »`, `| See all certifications »`, …), repeatedly."""
-    # Both patterns need a literal `»` or `See more`; most lines have neither, so skip the regexes.
-    while "»" in s or "See more" in s:
-        cut = _TRAILING_SEE_MORE.sub("", _TRAILING_LINK.sub("", s))
-        if cut == s:
-            break
-        s = cut
-    return s.strip()
+    # Both cuts need a literal `»` or `See more`; most lines have neither.
+    if "»" not in s and "See more" not in s:
+        return s.strip()
+    end = len(s)
+    bar = arrow = end  # the last `|` and `»` before `end`, found again only once `end` passes them
+    while True:
+        before = end
+        e = _rstrip(s, end)
+        if e and s[e - 1] == "?":
+            e = _rstrip(s, e - 1)
+        if e and s[e - 1] == "»":
+            body = _rstrip(s, e - 1)
+            if bar >= e - 1:
+                bar = s.rfind("|", 0, e - 1)
+            if arrow >= e - 1:
+                arrow = s.rfind("»", 0, e - 1)
+            seg = max(bar, arrow) + 1  # the link's text holds no `|` or `»`
+            link = _LINK_START.search(s, seg, e - 1)
+            if link is None:
+                link = _MORE_CREDITS.search(s, seg, body)
+            if link is not None:
+                end = _lstrip(s, link.start())
+                if end and s[end - 1] == "|":
+                    end = _lstrip(s, end - 1)
+        e = _rstrip(s, end)
+        # `See more` on its own, as a word: `\bSee` needs no word character before it.
+        if s.endswith("See more", 0, e) and (e == 8 or not _is_word(s[e - 9])):
+            end = _lstrip(s, e - 8)
+        if end == before:
+            return s[:end].strip()
+
+
+def _rstrip(s: str, end: int) -> int:
+    """The end of s[:end] once trailing whitespace is dropped, without copying s."""
+    while end and s[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _lstrip(s: str, start: int) -> int:
+    """Where the run of whitespace that ends at `start` begins."""
+    while start and s[start - 1].isspace():
+        start -= 1
+    return start
+
+
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"  # what a pattern's `\w` matches
 
 
 def is_label(line: str) -> bool:
