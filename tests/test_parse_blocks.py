@@ -106,7 +106,7 @@ def test_read_money_country_and_date_from_the_value() -> None:
         ),
         (
             "1h 55min | Drama | February 2008 (Morocco)",
-            {"runtime_minutes": 115, "genres": ["Drama"], "release_date": None, "release_country": "Morocco"},
+            {"runtime_minutes": 115, "genres": ["Drama"], "release_date": "2008-02", "release_country": "Morocco"},
         ),
         ("2:48 | Trailer", None),
         ("A quiet story, told slowly.", None),

@@ -25,7 +25,7 @@ from moviecli.parse.storyline import Storyline, parse_storyline
 __all__ = ["PARSER_VERSION", "ParseError", "parse_page"]
 
 # Bump whenever the records produced for the same text change, so stored pages can be re-parsed.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 T = TypeVar("T")
 
@@ -77,7 +77,7 @@ def parse_page(text: str) -> Title:
     title.filming_locations, title.box_office = details.filming_locations, details.box_office
     title.companies, title.sound_mix = details.companies, details.sound_mix
     title.color, title.aspect_ratio = details.color, details.aspect_ratio
-    warnings.extend(credits.warnings + dyk.warnings + details.warnings)
+    warnings.extend(head.warnings + credits.warnings + dyk.warnings + details.warnings)
     return title
 
 

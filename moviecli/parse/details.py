@@ -26,7 +26,7 @@ from moviecli.parse.lines import (
     strip_links,
     takes_value,
 )
-from moviecli.parse.values import is_genre_list, iso_date, money
+from moviecli.parse.values import UnreadableMoney, is_genre_list, iso_partial_date, money, read_release
 
 _DETAIL_ANCHORS = frozenset(
     {"Release Date:", "Also Known As:", "Filming Locations:", "Filming Location:", "Box Office", "Company Credits"}
@@ -34,9 +34,9 @@ _DETAIL_ANCHORS = frozenset(
 _TECH_END = re.compile(r"^See (?:full )?technical specs|^Did You Know\?$|^User Reviews$|^Edit$", re.IGNORECASE)
 _RUNTIME = re.compile(r"^(\d+) min\b")
 _COLOR = re.compile(r"^(?:Color|Black and White|Colorized)\b")
-_RELEASE = re.compile(r"^(?P<date>[^()]+?)\s*(?:\((?P<country>[^()]+)\))?$")
 _FOUR_DIGITS = re.compile(r"\d{4}")
-_DATE_IN_TEXT = re.compile(r"\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2}, \d{4}")
+# `\b` before a letter run: without it a search tried the run from each of its letters (quadratic).
+_DATE_IN_TEXT = re.compile(r"\b\d{1,2} [A-Za-z]+ \d{4}|\b[A-Za-z]+ \d{1,2}, \d{4}")
 _DIGIT = re.compile(r"\d")
 _ARTICLES = frozenset({"The", "A", "An", "Les", "La", "Le", "L'", "Die", "Der", "Das", "El", "Los", "Il"})
 _BOX_KINDS = {
@@ -78,9 +78,9 @@ def parse_details(lines: list[str], start: int) -> Details:
     out.official_sites = split_list(sites) if sites else []
     _countries_languages(lines, start, out)
     release = _value(lines, {"Release Date:"}, start)
-    if release and (m := _RELEASE.match(release)):
-        out.release_date, out.release_country = iso_date(m["date"]), m["country"]
-        if out.release_date is None and not _FOUR_DIGITS.search(m["date"]):
+    if release and (got := read_release(release)):
+        out.release_date, out.release_country = got
+        if out.release_date is None and not _FOUR_DIGITS.search(release):
             out.release_country = None  # not a date at all: trust neither part
     aka = _value(lines, {"Also Known As:"}, start)
     out.akas = [aka] if aka else []
@@ -139,33 +139,57 @@ def parse_box_office(lines: list[str], start: int, warnings: list[str]) -> list[
     out: list[BoxOffice] = []
     header = find_line(lines, "Box Office", start)
     # Box-office labels end with ":" (see is_label): pick those lines out at comprehension speed.
-    for i in [i for i in range(start, len(lines)) if lines[i].endswith(":")]:
-        if not (m := BOX_OFFICE_LABEL.match(lines[i])):
+    # Box-office labels end with ":" (see is_label), or (one-line form) hold ": ": pick those lines out
+    # at comprehension speed.
+    for i in [i for i in range(start, len(lines)) if lines[i].endswith(":") or ": " in lines[i]]:
+        line = lines[i]
+        if line.endswith(":"):
+            if not (m := BOX_OFFICE_LABEL.match(line)):
+                continue
+            j = next_nonempty(lines, i)
+            if j is None or is_label(lines[j]):
+                continue  # a label with no value: `Gross USA:` followed by the next label
+            value = lines[j]
+        elif (k := line.find(": ")) > 0 and (m := BOX_OFFICE_LABEL.match(line[: k + 1])):
+            value = line[k + 2 :]  # `Opening Weekend USA: $70,864, 29 October 1995` on one line
+        else:
             continue
-        j = next_nonempty(lines, i)
-        if j is None or is_label(lines[j]):
-            continue  # a label with no value: `Gross USA:` followed by the next label
-        entry = read_money(lines[j], _BOX_KINDS[m["kind"]], m["country"])
+        entry = _read_money_or_warn(value, _BOX_KINDS[m["kind"]], m["country"], warnings)
         if entry is not None:
             out.append(entry)
     if header is not None and not any(b.kind == "budget" for b in out):
         j = next_nonempty(lines, header)
-        if j is not None and not is_label(lines[j]) and (entry := read_money(lines[j], "budget", None)):
+        if (
+            j is not None
+            and not is_label(lines[j])
+            and (entry := _read_money_or_warn(lines[j], "budget", None, warnings))
+        ):
             out.insert(0, entry)
     return out
 
 
+def _read_money_or_warn(value: str, kind: str, country: str | None, warnings: list[str]) -> BoxOffice | None:
+    try:
+        return read_money(value, kind, country)
+    except UnreadableMoney as exc:
+        warnings.append(f"{kind.replace('_', ' ')} left out: {value[:60]!r}: {exc}")
+        return None
+
+
 def read_money(value: str, kind: str, country: str | None) -> BoxOffice | None:
-    """`$612,235 (USA) (11 November 2011)`, `$70,864, 29 October 1995`, `JPY 1,900,000,000 (estimated)`."""
+    """`$612,235 (USA) (11 November 2011)`, `$70,864, 29 October 1995`, `JPY 1,900,000,000 (estimated)`.
+
+    None when the value is not money; raises UnreadableMoney when it is but its amount is not exact.
+    """
     got = money(value)
     if got is None:
         return None
     amount, currency, rest = got
     groups = PARENS.findall(rest)
     estimated = any(g.strip().lower() == "estimated" for g in groups)
-    date = next((d for g in groups if (d := iso_date(g))), None)
+    date = next((d for g in groups if (d := iso_partial_date(g))), None)
     if date is None and (m := _DATE_IN_TEXT.search(rest)):
-        date = iso_date(m[0])
+        date = iso_partial_date(m[0])
     if country is None and kind != "worldwide_gross":
         # `(USA)`, not `(estimated)`, a date or `(23 screens)`.
         country = next((clean(g) for g in groups if g.strip().lower() != "estimated" and not _DIGIT.search(g)), None)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from moviecli.errors import ParseError
 from moviecli.models import Awards
 from moviecli.parse.cast import CAST_HEADERS
-from moviecli.parse.lines import clean, find_in, is_label, next_nonempty, strip_links
-from moviecli.parse.values import GENRES, iso_date, to_int
+from moviecli.parse.lines import clean, find_in, is_label, next_nonempty, prev_nonempty, strip_links
+from moviecli.parse.values import GENRES, is_year, read_release, to_int
 
 _KIND_WORDS = (
     ("TV Mini-Series", "tv_mini_series"),
@@ -38,18 +38,25 @@ TITLE_LINE = re.compile(
 _ORIGINAL = re.compile(r'^"?(?P<title>.+?)"?\s*\(original title\)$')
 _RATING = re.compile(r"^(?:Ratings?:\s*)?(?P<rating>\d{1,2}(?:\.\d+)?)/10$")
 # `Ratings: 8.2/10 from 62,843 users` (2014-16) and `Users rated this 8.2/10 (62,843 votes)` (older).
+# The 2013-15 table layout adds the metascore on the same line: `... from 543,444 users Metascore: 70/100`.
 _OLD_RATING = re.compile(
     r"^(?:Ratings: (?P<rating>\d{1,2}(?:\.\d+)?)/10 from (?P<votes>[\d,]+) users?"
+    r"(?:\s*Metascore: (?P<metascore>\d{1,3})/100)?"
     r"|Users rated this (?P<rating2>\d{1,2}(?:\.\d+)?)/10 \((?P<votes2>[\d,]+) votes?\).*)$"
 )
 _OLD_RATING_STARTS = ("Ratings: ", "Users rated this ")
+# The 2013-15 table layout ends the line with the Metacritic count: `Reviews: 700 user | 221 critic | 13
+# from Metacritic.com` (a count of reviews, not the metascore: the record has no place for it).
 _REVIEW_COUNTS = re.compile(
-    r"^(?:Reviews:\s*)?(?:(?P<user>[\d,]+) users?)?\s*\|?\s*(?:(?P<critic>[\d,]+) critics?)?$", re.IGNORECASE
+    r"^(?:Reviews:\s*)?(?:(?P<user>[\d,]+) users?)?\s*\|?\s*(?:(?P<critic>[\d,]+) critics?)?"
+    r"(?:\s*\|\s*[\d,]+ from Metacritic\.com)?$",
+    re.IGNORECASE,
 )
 # A count line starts with `Reviews:`, a count (str.isdecimal is exactly regex `\d`) or a `|`, and ends
-# with user(s), critic(s) or a `|`. Ignoring case, r and c match only R and C; s matches S and ſ (U+017F).
+# with user(s), critic(s), `.com` or a `|`. Ignoring case, r, c and m match only R, C and M; s matches S
+# and ſ (U+017F).
 _COUNT_FIRST = frozenset(",|Rr")
-_COUNT_LAST = frozenset("cCsS\u017frR|")
+_COUNT_LAST = frozenset("cCsS\u017frRmM|")
 _METASCORE = re.compile(r"^Metascore:\s*(?P<score>\d{1,3})(?:/100)?$")
 _METASCORE_STOP = frozenset({"Videos", "Photos", "People who liked this also liked..."})
 # The up/down arrow of the weekly change is an image the extractor drops: `1,471 ( 290)`.
@@ -61,11 +68,11 @@ _AWARDS = re.compile(
 # (ignoring case, W and N match only w and n).
 _AWARDS_FIRST = frozenset("WwNn")
 _RUNTIME = re.compile(r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*min)?$")
-_PARTIAL_DATE = re.compile(r"^(?:(?:\d{1,2} )?[A-Z][a-z]{2,8}\.? )?(?:\d{1,2}, )?\d{4}$")
 _CERT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+\-/. ]{0,14}$")
 _EPISODE = re.compile(r"^Episode aired (?P<date>.+)$")
 _YEAR_NOTE = re.compile(r"\(\d{4}.*\)")
-_RELEASE = re.compile(r"^(?P<date>[^()]+?)\s*(?:\((?P<country>[^()]+)\))?$")
+# The years a 2018 series page gives in its subtext, `TV Series (2007–2015)`, `(2016– )`.
+_YEARS_NOTE = re.compile(r"\((?P<year>\d{4})(?:\s*(?P<dash>[–—-])\s*(?P<end>\d{4})?\s*)?\)")
 _OSCARS = re.compile(r"\bWon (\d+) Oscars?\b", re.IGNORECASE)
 _WINS = re.compile(r"\b(\d+) wins?\b")
 _NOMINATIONS = re.compile(r"\b(\d+) nominations?\b")
@@ -95,8 +102,11 @@ _AFTER_HEADER = frozenset(
 _HEADER_ENDS = _AFTER_HEADER | CAST_HEADERS
 # Header furniture, in three patterns by where they can match, because one unanchored search of them
 # all tried every branch at every character (~14 µs a line): the line's start, its end, anywhere.
+# A video's caption is its type: `Trailer`, `2:48 | Trailer`, `Clip`, `1:25 | Clip`, `Teaser`, ...
+# A 2018 series page adds `Episode Guide` and `92 episodes` under the subtext.
 _FURNITURE_START = re.compile(
-    r"Trailer$|\d+:\d+ \| Trailer$|\d+ videos? \| \d+ images?$|Watch Trailer|"
+    r"(?:\d+:\d+ \| )?(?:Trailer|Teaser|Clip|Featurette|Video|Interview|Promo)$|Episode Guide$|\d[\d,]* episodes?$|"
+    r"\d+ videos? \| \d+ images?$|Watch Trailer|"
     r"Watch now$|At Amazon|Own it$|Buy it at|Add a Plot|Your rating:?$|-/10 X$|Learn more$|"
     r"MOVIEmeter$|SEE RANK$|Top \d+$|(?:Up|Down) [\d,]+ this week$|Reviews$|Popularity$|Metascore$|"
     r"From metacritic\.com$|\d{1,2}\.\d$|\d+ photos?\b",
@@ -133,6 +143,7 @@ class Header:
     awards: Awards | None = None
     summary: str | None = None
     used: set[int] = field(default_factory=set)  # header lines already read as data
+    warnings: list[str] = field(default_factory=list)
 
 
 def header_end(lines: list[str]) -> int:
@@ -146,8 +157,16 @@ def find_title(lines: list[str], end: int) -> tuple[int, re.Match[str] | None]:
     for i in range(end):
         # TITLE_LINE ends with `)$` and lines hold no newline: the cheap test first.
         m = TITLE_LINE.match(lines[i]) if lines[i].endswith(")") else None
-        if m and not is_label(lines[i]):
-            return i, m
+        if m is None or is_label(lines[i]) or not any(c.isalnum() for c in m["title"]):
+            continue  # `) (1995)` names nothing
+        if "|" in lines[i] and (found := read_subtext(lines[i])) is not None and "kind" in found:
+            # A 2018 series page: `TV-14 | 47min | Drama | TV Series (2007–2015)` under the title, which
+            # stands alone on its line.
+            j = prev_nonempty(lines, i)
+            if j is not None and _may_be_title(lines[j]):
+                return j, None
+            continue
+        return i, m
     # In-development titles have no year; their page says so, and its first line is the title.
     if any("in-development" in x or "in development" in x for x in lines[: end + 20]):
         first = next_nonempty(lines, -1, end)
@@ -156,15 +175,29 @@ def find_title(lines: list[str], end: int) -> tuple[int, re.Match[str] | None]:
     raise ParseError("no title found: no 'Title (year)' line in the page's header")
 
 
+def _may_be_title(line: str) -> bool:
+    """Whether a line standing alone above a subtext can be the title: words, not a header datum."""
+    return (
+        len(line) <= 200
+        and any(c.isalpha() for c in line)
+        and not is_label(line)
+        and not is_furniture(line)
+        and read_subtext(line) is None
+        and not (line[-1:] in _COUNT_LAST and _REVIEW_COUNTS.match(line))
+        and not (line.startswith(_OLD_RATING_STARTS) and _OLD_RATING.match(line))
+    )
+
+
 def parse_header(lines: list[str], end: int) -> Header:
     """Read every header block; raises ParseError when there is no title."""
     t, m = find_title(lines, end)
     if m is None:
         head = Header(title=lines[t], title_index=t, end=end)
     else:
-        head = Header(title=clean(m["title"]), title_index=t, end=end, year=int(m["year"]))
+        head = Header(title=clean(m["title"]), title_index=t, end=end)
+        head.year = _year(m["year"], head)
         if m["end"]:
-            head.end_year = int(m["end"])
+            head.end_year = _year(m["end"], head)
         head.ranged = bool(m["dash"])
         if m["kind"]:
             head.kind = dict(_KIND_WORDS)[m["kind"]]
@@ -177,6 +210,13 @@ def parse_header(lines: list[str], end: int) -> Header:
     _popularity(lines, head)
     _awards(lines, head)
     return head
+
+
+def _year(digits: str, head: Header) -> int | None:
+    if is_year(int(digits)):
+        return int(digits)
+    head.warnings.append(f"year ({digits}) is not a year: left out")
+    return None
 
 
 def _original_title(lines: list[str], head: Header) -> None:
@@ -198,6 +238,12 @@ def _subtext(lines: list[str], head: Header) -> None:
             continue
         found = read_subtext(lines[j])
         if found is not None:
+            if "year" in found and isinstance(found["year"], int) and not is_year(found["year"]):
+                head.warnings.append(f"year ({found['year']:04d}) is not a year: left out")
+                found.pop("year")
+            if "end_year" in found and isinstance(found["end_year"], int) and not is_year(found["end_year"]):
+                head.warnings.append(f"year ({found['end_year']:04d}) is not a year: left out")
+                found.pop("end_year")
             for k, v in found.items():
                 if getattr(head, k) in (None, []):
                     setattr(head, k, v)
@@ -237,6 +283,11 @@ def _subtext_piece(piece: str) -> dict[str, object] | None:
     for word, kind in _KIND_WORDS if piece.startswith(_KIND_STARTS) else ():
         if piece == word or piece.startswith(word + " "):
             rest = piece[len(word) :].strip()
+            if rest.endswith(")") and (years := _YEARS_NOTE.fullmatch(rest)):
+                got: dict[str, object] = {"kind": kind, "year": int(years["year"])}
+                if years["end"]:
+                    got["end_year"] = int(years["end"])
+                return got
             if not rest or _YEAR_NOTE.fullmatch(rest):
                 return {"kind": kind}
             release = _release(rest)
@@ -245,15 +296,15 @@ def _subtext_piece(piece: str) -> dict[str, object] | None:
 
 
 def _release(piece: str) -> dict[str, object] | None:
-    """`9 June 1995 (USA)` → date and country; a partial date (`February 2008`) gives the country only."""
+    """`9 June 1995 (USA)`, `February 2008 (Morocco)`, `2008` → the date to its precision and the country."""
     # A release ends with its `(country)` or the year's last digit: skip the patterns for anything else.
     end = piece.rstrip()[-1:]
     if end != ")" and not end.isdecimal():
         return None
-    m = _RELEASE.match(piece)
-    if not m or not _PARTIAL_DATE.match(m["date"]):
+    got = read_release(piece)
+    if got is None or got[0] is None:
         return None
-    return {"release_date": iso_date(m["date"]), "release_country": m["country"]}
+    return {"release_date": got[0], "release_country": got[1]}
 
 
 # The readers below look at the header's lines in order. Lines are stripped and hold no newline, so the
@@ -265,6 +316,8 @@ def _rating(lines: list[str], head: Header) -> None:
         line = lines[i]
         if line.startswith(_OLD_RATING_STARTS) and (m := _OLD_RATING.match(line)):
             rating, votes = float(m["rating"] or m["rating2"]), to_int(m["votes"] or m["votes2"])
+            if m["metascore"] and int(m["metascore"]) <= 100:
+                head.metascore = int(m["metascore"])
         elif line.endswith("/10") and (m := _RATING.match(line)):
             rating, votes = float(m["rating"]), None
             j = next_nonempty(lines, i, head.end)
@@ -295,6 +348,8 @@ def _counts(lines: list[str], head: Header) -> None:
 
 def _metascore(lines: list[str], head: Header) -> None:
     """`Metascore: 70/100`, or `70` then `Metascore`, or (labels stripped) a bare 0-100 after the title."""
+    if head.metascore is not None:
+        return  # read with the rating, on the 2013-15 `Ratings:` line
     for i in range(head.title_index + 1, head.end):
         line = lines[i]
         if line in _METASCORE_STOP:

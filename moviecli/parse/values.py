@@ -29,6 +29,11 @@ _MONTHS = {
 _MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
 _DAY_FIRST = re.compile(rf"^(?P<day>\d{{1,2}}) {_MONTH},? (?P<year>\d{{4}})$")
 _MONTH_FIRST = re.compile(rf"^{_MONTH} (?P<day>\d{{1,2}}),? (?P<year>\d{{4}})$")
+_MONTH_YEAR = re.compile(rf"^{_MONTH} (?P<year>\d{{4}})$")
+_YEAR = re.compile(r"^\d{4}$")
+# A release: `9 June 1995 (USA)`, `February 2008 (Morocco)`, `1995`. One definition for the subtext's
+# release piece and the details block's `Release Date:`.
+_RELEASE = re.compile(r"^(?P<date>[^()]+?)\s*(?:\((?P<country>[^()]+)\))?$")
 
 # The genres IMDb uses. A `|` list made only of these is a genre list: that is how a stripped page's
 # unlabeled Genres block is told apart from keywords, countries and languages.
@@ -65,9 +70,33 @@ GENRES = frozenset(
     }
 )
 
-# `$` is always USD on IMDb; other currencies are written as ISO codes (`JPY 1,900,000,000`).
-_SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR"}
-_MONEY = re.compile(r"^(?:(?P<sym>[$£€¥₹])\s*|(?P<code>[A-Z]{3})\s?)(?P<amount>\d{1,3}(?:[,.]?\d{2,3})*)(?P<rest>.*)$")
+# `$` is always USD on IMDb; other currencies are written as ISO codes (`JPY 1,900,000,000`) or as a
+# country-prefixed dollar (`CA$1,500,000`).
+_SYMBOLS = {
+    "$": "USD",
+    "£": "GBP",
+    "€": "EUR",
+    "¥": "JPY",
+    "₹": "INR",
+    "CA$": "CAD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "NT$": "TWD",
+    "R$": "BRL",
+    "MX$": "MXN",
+    "S$": "SGD",
+}
+# The number is taken whole (digits, separators, a decimal part, a `million`), then judged in Python:
+# the old pattern stopped at the first `.` and read `$1.5 million` as 1 USD and `$12.50` as 1250.
+_MONEY = re.compile(
+    r"^(?:(?P<sym>[A-Z]{0,2}\$|[£€¥₹])\s*|(?P<code>[A-Z]{3})\s?)(?P<amount>\d[\d,.]*)"
+    r"(?:\s*(?P<scale>thousand|million|billion|[kKmM]\b|bn\b))?(?P<rest>.*)$"
+)
+_SCALES = {"thousand": 1000, "k": 1000, "million": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9}
+# Thousands grouped by three (`1,500,000`), or the Indian way (`1,00,00,000`).
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})*|\d{1,2}(?:,\d{2})+,\d{3}")
 
 
 _INTEGER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
@@ -88,6 +117,38 @@ def iso_date(s: str) -> str | None:
         return None
 
 
+def iso_partial_date(s: str) -> str | None:
+    """A date to the precision the page gives: `9 June 1995` → `1995-06-09`, `February 2008` → `2008-02`,
+    `2008` → `2008`; None for anything else. Never a made-up day or month."""
+    s = s.strip().rstrip(".")
+    if full := iso_date(s):
+        return full
+    if _YEAR.match(s):
+        return s if is_year(int(s)) else None
+    m = _MONTH_YEAR.match(s)
+    month = _MONTHS.get(m["month"].lower()) if m else None
+    if m is None or month is None or not is_year(int(m["year"])):
+        return None
+    return f"{m['year']}-{month:02d}"
+
+
+def is_year(n: int) -> bool:
+    """Whether n can be a film's year: `(0000)` or `(9999)` is a typo or a placeholder, not a year."""
+    return 1870 <= n <= 2100
+
+
+def read_release(text: str) -> tuple[str | None, str | None] | None:
+    """`February 2008 (Morocco)` → ("2008-02", "Morocco"); None unless the text has that shape.
+
+    The date part is kept to its precision (iso_partial_date); an unreadable date part gives None for
+    the date, and the caller decides whether the country alone can be trusted.
+    """
+    m = _RELEASE.match(text.strip())
+    if not m:
+        return None
+    return iso_partial_date(m["date"]), m["country"]
+
+
 def to_int(s: str) -> int | None:
     """`29,751` → 29751; None unless the whole string is digits (with thousands separators)."""
     s = s.strip()
@@ -96,16 +157,39 @@ def to_int(s: str) -> int | None:
     return int(s.replace(",", ""))
 
 
+class UnreadableMoney(ValueError):
+    """An amount of money whose value cannot be read exactly (`$12.50`, `€1.500`, `XX$5`)."""
+
+
 def money(s: str) -> tuple[int, str, str] | None:
-    """`$3,600,000 (estimated)` → (3600000, "USD", " (estimated)"): amount, currency, the rest of the text."""
+    """`$3,600,000 (estimated)` → (3600000, "USD", " (estimated)"): amount, currency, the rest of the text.
+
+    None when the text is not money at all; raises UnreadableMoney when it is money but its amount
+    cannot be read exactly, because a wrong amount is worse than none.
+    """
     m = _MONEY.match(s.strip())
     if not m:
         return None
-    currency = _SYMBOLS[m["sym"]] if m["sym"] else m["code"]
-    digits = m["amount"].replace(",", "").replace(".", "")
-    if not digits.isdigit():
-        return None
-    return int(digits), currency, m["rest"]
+    currency = m["code"] or _SYMBOLS.get(m["sym"])
+    if currency is None:
+        raise UnreadableMoney(f"unknown currency {m['sym']!r}")
+    text = m["amount"].rstrip(",.")  # `$70,864, 29 October 1995`: the comma ends the amount
+    rest = m["amount"][len(text) :] + (m["rest"] or "")
+    whole, _, fraction = text.partition(".")
+    if "." in fraction or not _GROUPED.fullmatch(whole):
+        raise UnreadableMoney(f"amount {text!r} is not a whole number")
+    if m["scale"] is None:
+        if fraction:
+            # `$12.50` has cents: no box-office figure does; `€1.500` may be 1.5 or 1500.
+            raise UnreadableMoney(f"amount {text!r} is not a whole number")
+        return int(whole.replace(",", "")), currency, rest
+    scale = _SCALES[m["scale"].lower()]
+    units = int(whole.replace(",", "")) * scale
+    if fraction:
+        if len(fraction) > len(str(scale)) - 1:
+            raise UnreadableMoney(f"amount {text} {m['scale']} is not a whole number")
+        units += int(fraction) * scale // 10 ** len(fraction)
+    return units, currency, m["rest"] or ""
 
 
 def is_genre_list(items: list[str]) -> bool:
