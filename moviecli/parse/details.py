@@ -47,6 +47,8 @@ _BOX_KINDS = {
     "Worldwide Gross": "worldwide_gross",
 }
 
+_BOX_STARTS = ("Budget", "Opening Weekend", "Gross", "Cumulative Worldwide Gross", "Worldwide Gross")
+
 
 @dataclass
 class Details:
@@ -138,10 +140,8 @@ def parse_box_office(lines: list[str], start: int, warnings: list[str]) -> list[
     """Every labeled amount, plus (labels stripped) the section's first unlabeled amount as the budget."""
     out: list[BoxOffice] = []
     header = find_line(lines, "Box Office", start)
-    # Box-office labels end with ":" (see is_label): pick those lines out at comprehension speed.
-    # Box-office labels end with ":" (see is_label), or (one-line form) hold ": ": pick those lines out
-    # at comprehension speed.
-    for i in [i for i in range(start, len(lines)) if lines[i].endswith(":") or ": " in lines[i]]:
+    # Box-office labels start with one of the kinds' words: pick those lines out at comprehension speed.
+    for i in [i for i in range(start, len(lines)) if lines[i].startswith(_BOX_STARTS)]:
         line = lines[i]
         if line.endswith(":"):
             if not (m := BOX_OFFICE_LABEL.match(line)):

@@ -228,6 +228,8 @@ def strip_links(s: str) -> str:
 
 def _rstrip(s: str, end: int) -> int:
     """The end of s[:end] once trailing whitespace is dropped, without copying s."""
+    if end == len(s):
+        return len(s.rstrip())  # the usual case, at C speed
     while end and s[end - 1].isspace():
         end -= 1
     return end
