@@ -135,3 +135,16 @@ def test_a_subtext_year_of_zero_is_no_year() -> None:
     t = parse_page("Paper Tides\n\nTV-PG | 30min | Comedy | TV Series (0000–2004)\n")
     assert (t.title, t.kind, t.year, t.end_year) == ("Paper Tides", "tv_series", None, 2004)
     assert t.warnings == ["year (0000) is not a year: left out"]
+
+
+def test_2018_series_page_with_an_original_title_between_title_and_subtext() -> None:
+    page = (PAGES / "a_tv_series_2018_stripped.txt").read_text(encoding="utf-8")
+    page = page.replace("Lantern Street\n\n", 'Lantern Street\n\n"Lyktegata" (original title)\n', 1)
+    t = parse_page(page)
+    assert (t.title, t.original_title, t.kind, t.year, t.end_year) == (
+        "Lantern Street",
+        "Lyktegata",
+        "tv_series",
+        2007,
+        2015,
+    )

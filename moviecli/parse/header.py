@@ -163,6 +163,8 @@ def find_title(lines: list[str], end: int) -> tuple[int, re.Match[str] | None]:
             # A 2018 series page: `TV-14 | 47min | Drama | TV Series (2007–2015)` under the title, which
             # stands alone on its line.
             j = prev_nonempty(lines, i)
+            if j is not None and lines[j].endswith("(original title)"):
+                j = prev_nonempty(lines, j)  # the original title stands between them
             if j is not None and _may_be_title(lines[j]):
                 return j, None
             continue
