@@ -93,6 +93,8 @@ def test_release_date_of_reduced_precision_in_the_subtext() -> None:
         ("$1.5 million (estimated)", (1500000, "USD", " (estimated)")),
         ("$2.25 billion", (2250000000, "USD", "")),
         ("€3 million", (3000000, "EUR", "")),
+        ("$1,200 Million", (1200000000, "USD", "")),
+        ("US$2,500", (2500, "USD", "")),
         ("CA$1,500,000", (1500000, "CAD", "")),
         ("NZ$45,000 (New Zealand)", (45000, "NZD", " (New Zealand)")),
         ("INR 1,00,00,000", (10000000, "INR", "")),

@@ -78,6 +78,7 @@ _SYMBOLS = {
     "€": "EUR",
     "¥": "JPY",
     "₹": "INR",
+    "US$": "USD",
     "CA$": "CAD",
     "A$": "AUD",
     "AU$": "AUD",
@@ -92,7 +93,7 @@ _SYMBOLS = {
 # the old pattern stopped at the first `.` and read `$1.5 million` as 1 USD and `$12.50` as 1250.
 _MONEY = re.compile(
     r"^(?:(?P<sym>[A-Z]{0,2}\$|[£€¥₹])\s*|(?P<code>[A-Z]{3})\s?)(?P<amount>\d[\d,.]*)"
-    r"(?:\s*(?P<scale>thousand|million|billion|[kKmM]\b|bn\b))?(?P<rest>.*)$"
+    r"(?:\s*(?P<scale>(?i:thousand|million|billion|k\b|m\b|bn\b)))?(?P<rest>.*)$"
 )
 _SCALES = {"thousand": 1000, "k": 1000, "million": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9}
 # Thousands grouped by three (`1,500,000`), or the Indian way (`1,00,00,000`).
