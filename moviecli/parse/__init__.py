@@ -25,7 +25,7 @@ from moviecli.parse.storyline import Storyline, parse_storyline
 __all__ = ["PARSER_VERSION", "ParseError", "parse_page"]
 
 # Bump whenever the records produced for the same text change, so stored pages can be re-parsed.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 T = TypeVar("T")
 
