@@ -101,14 +101,17 @@ def read_row(line: str) -> CastMember | None:
     if not sep and line.endswith(" ..."):
         name, sep, rest = line[:-4], " ...", ""
     notes: list[str] = []
-    if not sep:
-        name, notes = split_notes(clean(name))
+    name = clean(name)
+    if not sep and name.endswith(")"):
+        name, notes = split_notes(name)
     name = undouble(clean(name))
     if not name or len(name) > 100:
         return None
-    rest, character_notes = split_notes(clean(rest))
-    notes += character_notes
-    note = "; ".join(n for n in notes if n) or None
+    rest = clean(rest)
+    if rest.endswith(")"):  # most rows carry no note: skip the scan
+        rest, character_notes = split_notes(rest)
+        notes += character_notes
+    note = ("; ".join(n for n in notes if n) or None) if notes else None
     return CastMember(name=name, character=rest or None, note=note)
 
 

@@ -153,11 +153,15 @@ def split_more(s: str) -> tuple[str, int | None]:
 
 
 def _drop_links(s: str) -> str:
-    s = split_more(s)[0]
+    # Cheap tests first (this runs several times a credit line): each link needs its literal text.
+    if " more credit" in s:
+        s = split_more(s)[0]
     s = strip_links(s)
-    if (cut := _cut_stars_link(s)) is not None:
+    if "|" in s and (cut := _cut_stars_link(s)) is not None:
         s = cut
-    return clean(split_more(s)[0])
+    if " more credit" in s:
+        s = split_more(s)[0]
+    return clean(s)
 
 
 def _drop_parens(s: str) -> str:
@@ -170,11 +174,13 @@ def _drop_parens(s: str) -> str:
 
 def credited(s: str) -> list[tuple[str, str | None]]:
     """`Wayne Wang, Paul Auster (uncredited)` → [("Wayne Wang", None), ("Paul Auster", "uncredited")]."""
-    out = []
+    out: list[tuple[str, str | None]] = []
     for part in split_top(_drop_links(s)):
-        notes = PARENS.findall(part) if "(" in part else []
-        if name := clean(_drop_parens(part)):
-            out.append((name, "; ".join(n for c in notes if (n := clean(c))) or None))
+        if "(" not in part and ")" not in part:
+            out.append((part, None))  # split_top gave it cleaned, and most names carry no note
+        elif name := clean(_drop_parens(part)):
+            notes = [n for c in PARENS.findall(part) if (n := clean(c))]
+            out.append((name, "; ".join(notes) or None))
     return out
 
 
@@ -219,7 +225,8 @@ def parse_credits(lines: list[str], head: Header) -> Credits:
     used = set(head.used)
     labeled: set[str] = set()
     stars_label_at = None
-    for i in range(head.title_index + 1, head.end):
+    # Only a label line or a `Head: value` line can be a credit label: pick them out at comprehension speed.
+    for i in [i for i in range(head.title_index + 1, head.end) if lines[i] in _CREDIT_LABELS or ": " in lines[i]]:
         line = lines[i]
         if line in _CREDIT_LABELS:
             slot = _CREDIT_LABELS[line]
@@ -301,11 +308,11 @@ def _assign_unlabeled(out: Credits, name_lines: list[str], labeled: set[str], ki
 
 
 def _fill(out: Credits, slot: str, value: str) -> None:
-    more = split_more(value)[1]
     if slot == "writers":
-        out.writers, out.writers_more = writers(value), more
+        out.writers, out.writers_more = writers(value), split_more(value)[1]
     elif slot == "directors":
         found = credited(value)
-        out.directors, out.director_notes, out.directors_more = [n for n, _ in found], [c for _, c in found], more
+        out.directors, out.director_notes = [n for n, _ in found], [c for _, c in found]
+        out.directors_more = split_more(value)[1]
     else:
         setattr(out, slot, names(value))
