@@ -30,7 +30,6 @@ _END_ROWS = re.compile(r"^See (?:full|complete) cast", re.IGNORECASE)
 # The first letters those patterns can match, ignoring case (ſ, U+017F, matches s): cheap tests first.
 _SKIP_FIRST = frozenset("Rr")
 _END_FIRST = frozenset("Ss\u017f")
-_TRAILING_NOTE = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
 def is_cast_header(line: str) -> bool:
@@ -71,6 +70,17 @@ def parse_cast(lines: list[str], start: int) -> tuple[list[CastMember], int]:
     return cast, i
 
 
+def cast_is_partial(lines: list[str], start: int, end: int) -> bool:
+    """Whether the page listed only some of the cast (parser-only: the record does not say it yet).
+
+    A `Cast overview, first billed only:` header, or a `See full cast »` link after the rows
+    (`end` is what parse_cast returned), means the full list is on another page.
+    """
+    if "first billed only" in lines[start]:
+        return True
+    return end < len(lines) and lines[end][:1] in _END_FIRST and _END_ROWS.match(lines[end]) is not None
+
+
 def undouble(name: str) -> str:
     """`Kim Adams Kim Adams` → `Kim Adams` (the photo's alt text followed by the link text)."""
     words = name.split()
@@ -81,18 +91,45 @@ def undouble(name: str) -> str:
 
 
 def read_row(line: str) -> CastMember | None:
-    """`Albert Henderson ... Man at Strip Bar (as Al Henderson)` → name, character, note."""
+    """`Albert Henderson ... Man at Strip Bar (as Al Henderson)` → name, character, note.
+
+    A row is the name, then ` ... ` and the character, then the notes in parentheses. A row with
+    notes but no character has no ` ... ` (`Maria Darling Maria Darling (19 episodes, 2007-2009)`):
+    its notes then trail the name.
+    """
     name, sep, rest = line.partition(" ... ")
     if not sep and line.endswith(" ..."):
         name, sep, rest = line[:-4], " ...", ""
+    notes: list[str] = []
+    name = clean(name)
+    if not sep and name.endswith(")"):
+        name, notes = split_notes(name)
     name = undouble(clean(name))
     if not name or len(name) > 100:
         return None
-    notes: list[str] = []
     rest = clean(rest)
-    # `rest` is stripped, so a trailing note ends it with ")": the cheap test first.
-    while rest.endswith(")") and (m := _TRAILING_NOTE.search(rest)):
-        notes.insert(0, clean(m[1]))
-        rest = rest[: m.start()].rstrip()
+    if rest.endswith(")"):  # most rows carry no note: skip the scan
+        rest, character_notes = split_notes(rest)
+        notes += character_notes
     note = ("; ".join(n for n in notes if n) or None) if notes else None
     return CastMember(name=name, character=rest or None, note=note)
+
+
+def split_notes(s: str) -> tuple[str, list[str]]:
+    """`Man at Strip Bar (as Al Henderson) (voice)` → ("Man at Strip Bar", ["as Al Henderson", "voice"]).
+
+    Reads the parentheses from the end with str.rfind: a pattern searched once per note took
+    quadratic time on a long run of notes or of whitespace before a `)`.
+    """
+    notes: list[str] = []
+    end = len(s)
+    while end and s[end - 1] == ")":
+        k = s.rfind("(", 0, end)
+        if k < 0 or s.find(")", k, end - 1) >= 0:
+            break
+        notes.append(clean(s[k + 1 : end - 1]))
+        end = k
+        while end and s[end - 1].isspace():
+            end -= 1
+    notes.reverse()
+    return s[:end], notes

@@ -25,8 +25,12 @@ _CREDIT_LABELS = {
     "Star:": "stars",
     "Stars:": "stars",
 }
-_STARS_LINK = re.compile(r"\|\s*See full cast (?:&|and) crew\s*»?\s*$", re.IGNORECASE)
-_MORE_CREDITS = re.compile(r"\|?\s*\d+ more credits?\s*»?\s*$")
+# The link texts that end a credit line: `| See full cast & crew »` (the stars line) and
+# `| 5 more credits »` (a writers or directors line listing only some names). Matched with string
+# methods from the end of the line, not regexes: a pattern like `\s*»?\s*$` backtracks
+# quadratically over a long run of whitespace the loader keeps (U+1680, \v).
+_STARS_PHRASES = ("see full cast & crew", "see full cast and crew")
+_MORE_PHRASES = (" more credits", " more credit")
 # Lines after which the header holds no more credits (videos, photos, "people also liked" titles).
 _STOP = frozenset(
     {"Videos", "Photos", "People who liked this also liked...", "Learn more", "Season:", "Year:", "Note:"}
@@ -61,10 +65,14 @@ _PARTICLES = frozenset(
         "zu",
     ]
 )
-# Parentheses a writers line carries and a directors line does not.
-_WRITER_CREDIT = re.compile(
-    r"\((?:[^()]*\bby\b[^()]*|screenplay|story|novel|book|play|comic|characters?|written|writer|"
-    r"teleplay|adaptation|dialogue|manga|short story|article|poem|idea|creator|concept)[^()]*\)",
+# Parenthesis texts a writers line carries and a directors line does not: a `... by` credit, or one
+# starting with a writing word (`screenplay`, `novel`, `characters`). Tested on each parenthesis's
+# text (PARENS, linear) rather than by one pattern over the line, which backtracked cubically on
+# an unclosed `(By, By, By …`.
+_BY = re.compile(r"\bby\b", re.IGNORECASE)
+_WRITING_WORD = re.compile(
+    r"screenplay|story|novel|book|play|comic|characters?|written|writer|teleplay|adaptation|dialogue|manga|"
+    r"short story|article|poem|idea|creator|concept",
     re.IGNORECASE,
 )
 
@@ -82,53 +90,113 @@ class Credits:
     creators: list[str] = field(default_factory=list)
     stars: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Not in the record yet (parser-only): the note of each director, in the order of `directors`
+    # (`Paul Auster (uncredited)` → "uncredited"), and how many writers the page left unlisted
+    # (`| 5 more credits »` → 5), so that nobody reads the list as whole.
+    director_notes: list[str | None] = field(default_factory=list)
+    writers_more: int | None = None
+    directors_more: int | None = None
 
 
 def split_top(s: str) -> list[str]:
     """Split on commas that are not inside parentheses."""
     # Split at every comma, then glue back the pieces that fall inside a parenthesis: a comma splits
-    # when the parentheses before it balance (or close more than they open).
-    parts: list[str] = []
+    # when the parentheses before it balance (or close more than they open). Pieces are joined once
+    # per part: `+=` on a part held by the list copied it each time, quadratic on a long unclosed `(`.
+    parts: list[list[str]] = []
     depth = 0
     for piece in s.split(","):
         if depth > 0:
-            parts[-1] += "," + piece
+            parts[-1].append(piece)
         else:
-            parts.append(piece)
+            parts.append([piece])
         if "(" in piece or ")" in piece:
             depth += piece.count("(") - piece.count(")")
-    return [c for p in parts if (c := clean(p))]
+    if depth > 0:
+        # A parenthesis never closed: it is not a note holding commas, so its commas split too.
+        parts[-1:] = [[piece] for piece in parts[-1]]
+    return [c for p in parts if (c := clean(",".join(p)))]
+
+
+def _tail_link(s: str, phrases: tuple[str, ...]) -> tuple[str, str] | None:
+    """(text before, the phrase) when `s` ends with one of `phrases` (lowercase), then an optional `»`."""
+    t = s.rstrip()
+    if t.endswith("»"):
+        t = t[:-1].rstrip()
+    for phrase in phrases:
+        if t[-len(phrase) :].casefold() == phrase:
+            return t[: -len(phrase)], phrase
+    return None
+
+
+def _cut_stars_link(s: str) -> str | None:
+    """`A, B | See full cast & crew »` → `A, B `; None when the line does not end with that link."""
+    if "|" not in s or (found := _tail_link(s, _STARS_PHRASES)) is None:
+        return None
+    before = found[0].rstrip()
+    return before[:-1] if before.endswith("|") else None
+
+
+def split_more(s: str) -> tuple[str, int | None]:
+    """`A, B | 5 more credits »` → (`A, B`, 5): the names and how many more the page did not list."""
+    if " more credit" not in s or (found := _tail_link(s, _MORE_PHRASES)) is None:
+        return s, None
+    before = found[0]
+    k = len(before)
+    while k and before[k - 1].isdecimal():
+        k -= 1
+    if k == len(before):
+        return s, None  # `more credits` without a count: not the link
+    count = int(before[k:])
+    before = before[:k].rstrip()
+    return (before[:-1].rstrip() if before.endswith("|") else before), count
 
 
 def _drop_links(s: str) -> str:
-    s = strip_links(s)
-    # Cheap tests first: each pattern needs its literal text.
-    if "|" in s:
-        s = _STARS_LINK.sub("", s)
+    # Cheap tests first (this runs several times a credit line): each link needs its literal text.
     if " more credit" in s:
-        s = _MORE_CREDITS.sub("", s)
+        s = split_more(s)[0]
+    s = strip_links(s)
+    if "|" in s and (cut := _cut_stars_link(s)) is not None:
+        s = cut
+    if " more credit" in s:
+        s = split_more(s)[0]
     return clean(s)
 
 
 def _drop_parens(s: str) -> str:
-    return PARENS.sub("", s) if "(" in s else s  # most names carry no note: skip the pattern
+    if "(" not in s and ")" not in s:
+        return s  # most names carry no note: skip the pattern
+    s = PARENS.sub("", s)
+    # What is left of a parenthesis never closed (or never opened) is not part of a name either.
+    return s.split("(", 1)[0].replace(")", "")
+
+
+def credited(s: str) -> list[tuple[str, str | None]]:
+    """`Wayne Wang, Paul Auster (uncredited)` → [("Wayne Wang", None), ("Paul Auster", "uncredited")]."""
+    out: list[tuple[str, str | None]] = []
+    for part in split_top(_drop_links(s)):
+        if "(" not in part and ")" not in part:
+            out.append((part, None))  # split_top gave it cleaned, and most names carry no note
+        elif name := clean(_drop_parens(part)):
+            notes = [n for c in PARENS.findall(part) if (n := clean(c))]
+            out.append((name, "; ".join(notes) or None))
+    return out
 
 
 def names(s: str) -> list[str]:
     """`Wayne Wang, Paul Auster (uncredited)` → names without their notes."""
-    out = [clean(_drop_parens(p)) for p in split_top(_drop_links(s))]
-    return [x for x in out if x]
+    return [name for name, _ in credited(s)]
 
 
 def writers(s: str) -> list[Writer]:
     """`John O'Brien (based upon the novel by), Mike Figgis (screenplay by)` → name + credit."""
-    out = []
-    for part in split_top(_drop_links(s)):
-        credits = PARENS.findall(part) if "(" in part else []
-        name = clean(_drop_parens(part))
-        if name:
-            out.append(Writer(name=name, credit="; ".join(clean(c) for c in credits) or None))
-    return out
+    return [Writer(name=name, credit=credit) for name, credit in credited(s)]
+
+
+def has_writing_credit(line: str) -> bool:
+    """Whether a names line carries writing credits: `(screenplay by)`, `(novel)`, `(characters)`."""
+    return "(" in line and any(_BY.search(c) or _WRITING_WORD.match(c) for c in PARENS.findall(line))
 
 
 def looks_like_names(line: str) -> bool:
@@ -156,27 +224,40 @@ def parse_credits(lines: list[str], head: Header) -> Credits:
     out = Credits()
     used = set(head.used)
     labeled: set[str] = set()
-    for i in [i for i in range(head.title_index + 1, head.end) if lines[i] in _CREDIT_LABELS]:
-        slot = _CREDIT_LABELS[lines[i]]
-        used.add(i)
-        j = next_nonempty(lines, i, head.end)
-        if j is None or is_label(lines[j]):
+    stars_label_at = None
+    # Only a label line or a `Head: value` line can be a credit label: pick them out at comprehension speed.
+    for i in [i for i in range(head.title_index + 1, head.end) if lines[i] in _CREDIT_LABELS or ": " in lines[i]]:
+        line = lines[i]
+        if line in _CREDIT_LABELS:
+            slot = _CREDIT_LABELS[line]
+            value = None
+            if (j := next_nonempty(lines, i, head.end)) is not None and not is_label(lines[j]):
+                value = lines[j]
+                used.add(j)
+        elif (k := line.find(": ")) > 0 and line[: k + 1] in _CREDIT_LABELS:
+            # The label and its names on one line (`Writers: Neil Gaiman (adapted by: English version)`):
+            # split at the label's own colon only, so a colon inside a credit stays in the credit.
+            slot, value = _CREDIT_LABELS[line[: k + 1]], line[k + 2 :].strip() or None
+        else:
             continue
-        used.add(j)
-        labeled.add(slot)
-        _fill(out, slot, lines[j])
+        used.add(i)
+        if slot == "stars" and stars_label_at is None:
+            stars_label_at = i
+        if value is not None:
+            labeled.add(slot)
+            _fill(out, slot, value)
 
     stars_at = None
     if "stars" not in labeled:
         for i in range(head.title_index + 1, head.end):
-            if i not in used and "|" in lines[i] and _STARS_LINK.search(lines[i]):
+            if i not in used and _cut_stars_link(lines[i]) is not None:
                 stars_at = i
                 used.add(i)
                 _fill(out, "stars", lines[i])
                 labeled.add("stars")
                 break
     else:
-        stars_at = next((i for i in sorted(used) if i > head.title_index and lines[i] in ("Stars:", "Star:")), None)
+        stars_at = stars_label_at
 
     # Unlabeled lines: the summary, then name lines up to the stars line or the first ratings-ish block.
     free: list[int] = []
@@ -218,7 +299,7 @@ def _assign_unlabeled(out: Credits, name_lines: list[str], labeled: set[str], ki
     if not series and len(name_lines) == 1 and slots[:2] == ["directors", "writers"]:
         # One line only: it is the writers line if its names carry writing credits.
         line = name_lines[0]
-        slots = ["writers"] if _WRITER_CREDIT.search(line) or _MORE_CREDITS.search(line) else ["directors"]
+        slots = ["writers"] if has_writing_credit(line) or split_more(line)[1] is not None else ["directors"]
     if len(name_lines) > len(slots):
         out.warnings.append(f"{len(name_lines)} unlabeled credit lines for {len(slots)} slots; credits left out")
         return
@@ -228,6 +309,10 @@ def _assign_unlabeled(out: Credits, name_lines: list[str], labeled: set[str], ki
 
 def _fill(out: Credits, slot: str, value: str) -> None:
     if slot == "writers":
-        out.writers = writers(value)
+        out.writers, out.writers_more = writers(value), split_more(value)[1]
+    elif slot == "directors":
+        found = credited(value)
+        out.directors, out.director_notes = [n for n, _ in found], [c for _, c in found]
+        out.directors_more = split_more(value)[1]
     else:
         setattr(out, slot, names(value))

@@ -15,7 +15,7 @@ from moviecli.parse.lines import PARENS, clean, find_line, next_nonempty, prev_n
 from moviecli.parse.values import iso_date, to_int
 
 _BYLINE = re.compile(r"^(?P<date>\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2},? \d{4}) \| [Bb]y (?P<who>.+)$")
-_SEE_ALL = re.compile(r"\s*[–—-]?\s*See all my reviews\s*»?\s*$", re.IGNORECASE)
+_SEE_ALL = "see all my reviews"
 _HELPFUL = re.compile(
     r"^(?P<n>\d[\d,]*) (?:out )?of (?P<total>\d[\d,]*) people found (?:this|the following) review (?:helpful|useful)",
     re.IGNORECASE,
@@ -78,8 +78,11 @@ def _review(lines: list[str], b: int, start: int, stop: int) -> Review:
 
 
 def read_author(who: str) -> tuple[str | None, str | None]:
-    """`kraley (kraley@x.com) (Houston, TX) – See all my reviews` → ("kraley", "Houston, TX")."""
-    who = clean(_SEE_ALL.sub("", who))
+    """`kraley (kraley@x.com) (Houston, TX) – See all my reviews` → ("kraley", "Houston, TX").
+
+    An author shown only by an e-mail (`by (someone@example.com)`) is that e-mail.
+    """
+    who = clean(drop_see_all(who))
     groups = PARENS.findall(who)
     name = clean(PARENS.sub("", who)) or None
     location = None
@@ -87,7 +90,26 @@ def read_author(who: str) -> tuple[str | None, str | None]:
         location = clean(groups[-1]) or None
     if len(groups) == 1 and location and _looks_like_handle(location, name):
         location = None
+    if name is None:
+        name = next((e for g in groups if "@" in g and (e := clean(g))), None)
     return name, location
+
+
+def drop_see_all(who: str) -> str:
+    """Cut the `See all my reviews` link (glued on, or after a dash) from the end of a byline's author.
+
+    String methods from the end, not a pattern: `\\s*[–—-]?\\s*See all …` backtracked cubically
+    on a long run of whitespace the loader keeps (U+1680, \\v) before other text.
+    """
+    t = who.rstrip()
+    if t.endswith("»"):
+        t = t[:-1].rstrip()
+    if t[-len(_SEE_ALL) :].casefold() != _SEE_ALL:
+        return who
+    t = t[: -len(_SEE_ALL)].rstrip()
+    if t.endswith(("–", "—", "-")):
+        t = t[:-1].rstrip()
+    return t
 
 
 def _looks_like_handle(group: str, name: str | None) -> bool:
