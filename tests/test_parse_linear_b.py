@@ -146,10 +146,8 @@ def test_block_readers_on_raw_whitespace_run_in_linear_time(
     assert growth(read, lambda k: make(space, k)) < BOUND
 
 
-# Outside the blocks this suite owns, two patterns are still quadratic on these lines: the `»` link
-# pattern of lines.strip_links, and the certificate-link pattern of storyline (it meets every line
-# ending in `s`). Kept here, not strict, so that the fix shows up as passing tests.
-@pytest.mark.xfail(reason="lines.strip_links: its trailing-link pattern backtracks over a run of U+1680", strict=False)
+# Whole pages carrying the known slow lines: linear because page_lines folds every run of Unicode
+# space into one, so neither strip_links nor storyline's certificate-link pattern meets a long run.
 def test_a_more_credits_link_with_a_guillemet_parses_in_linear_time() -> None:
     assert (
         growth(parse_page, lambda k: credits_page("Ann Lee |" + "\u1680" * k + "5 more credits" + "\u1680" * k + "x »"))
@@ -157,7 +155,6 @@ def test_a_more_credits_link_with_a_guillemet_parses_in_linear_time() -> None:
     )
 
 
-@pytest.mark.xfail(reason="storyline: its certificate-link pattern backtracks over a run of U+1680", strict=False)
 def test_the_known_slow_byline_parses_in_linear_time_as_a_whole_page() -> None:
     page = "Hostile Film (2001)\n\nUser Reviews\n\nGreat\n12 June 2015 | by luke{}x See all my reviews\n"
     assert growth(parse_page, lambda k: page.format("\u1680" * k)) < BOUND
