@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import gc
 import gzip
-import json
 import multiprocessing
 import os
 import re
@@ -45,13 +44,8 @@ from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import BinaryIO
 
-from moviecli import db
-from moviecli.errors import MovieCliError
-
-
-class ImdbError(MovieCliError):
-    """Raised by imdb.py when the dataset files cannot be imported (missing, bad header, malformed)."""
-
+from moviecli import db, runs, tables
+from moviecli.errors import ImdbError, MovieCliError
 
 # The files, in the order they are applied (titles and people before what refers to them), by
 # their short name for --only, with the exact header each must have.
@@ -461,7 +455,6 @@ def import_files(
     """
     for name, path in files.items():
         check_header(name, path)
-    _ensure_schema(conn)
     started = time.monotonic()
     report = ImdbReport(files=[FileCounts(DATASETS[name][0], str(path)) for name, path in files.items()])
     counts = dict(zip(files, report.files, strict=True))
@@ -469,14 +462,14 @@ def import_files(
         try:
             staged = stage_files(files, Path(scratch))
         except BaseException as e:
-            _record_failure(conn, _start_import(conn, [str(p) for p in files.values()]), e)
+            _record_failure(conn, runs.start(conn, "load-imdb", [str(p) for p in files.values()]), e)
             raise
         for name, (read, seconds) in staged.items():
             counts[name].read = read
             counts[name].seconds = seconds
         if not allow_shrink:
             check_shrink(conn, report)
-        import_id = _start_import(conn, [str(p) for p in files.values()])
+        import_id = runs.start(conn, "load-imdb", [str(p) for p in files.values()])
         # Millions of short-lived objects go through here: the cyclic collector would only slow them down.
         gc_was_enabled = gc.isenabled()
         gc.disable()
@@ -493,7 +486,7 @@ def import_files(
             with db.transaction(conn):
                 _apply(conn, files, counts, report)
                 report.seconds = time.monotonic() - started
-                _finish_import(conn, import_id, report)
+                _finish(conn, import_id, report)
         except BaseException as e:
             _record_failure(conn, import_id, e)
             raise
@@ -592,12 +585,6 @@ def _stage_into(name: str, path: str, scratch: str) -> tuple[str, tuple[int, flo
     finally:
         conn.close()
     return name, (read, time.monotonic() - t0)
-
-
-def _ensure_schema(conn: sqlite3.Connection) -> None:
-    """A catalog created before the import tables existed gets them from schema.sql (all IF NOT EXISTS)."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'import_files'").fetchone() is None:
-        conn.executescript(f"BEGIN IMMEDIATE;\n{db.schema_sql()}\nCOMMIT;")
 
 
 def _configure(conn: sqlite3.Connection) -> None:
@@ -853,7 +840,7 @@ def _apply_basics(
 
 def _delete_titles(conn: sqlite3.Connection, ids: str) -> int:
     """Delete the titles whose ids `ids` selects, with every child row (foreign keys are off meanwhile)."""
-    for table in (*db.CHILD_TABLES, "imdb_fills"):
+    for table in (*tables.CHILD_TABLES, "imdb_fills"):
         conn.execute(f"DELETE FROM {table} WHERE title_id IN ({ids})")
     conn.execute(f"DELETE FROM episodes WHERE episode_id IN ({ids}) OR series_id IN ({ids})")
     return _changes(conn, f"DELETE FROM titles WHERE id IN ({ids})")
@@ -1149,43 +1136,16 @@ def _dataset_people_of(conn: sqlite3.Connection, title_ids: set[int]) -> dict[tu
     return credited
 
 
-# --- the record of runs ---------------------------------------------------------------------------
+def _record_failure(conn: sqlite3.Connection, run_id: int, error: BaseException) -> None:
+    runs.fail(conn, run_id, str(error) if isinstance(error, MovieCliError | sqlite3.Error) else type(error).__name__)
 
 
-def _start_import(conn: sqlite3.Connection, sources: list[str]) -> int:
-    with db.transaction(conn):
-        cur = conn.execute(
-            "INSERT INTO imports (command, started_at, sources) VALUES ('load-imdb', ?, ?)",
-            (db.now(), json.dumps(sources, ensure_ascii=False)),
-        )
-    return int(cur.lastrowid or 0)
-
-
-def _finish_import(conn: sqlite3.Connection, import_id: int, report: ImdbReport) -> None:
+def _finish(conn: sqlite3.Connection, run_id: int, report: ImdbReport) -> None:
     """Inside the import's transaction: the record commits with the data, or not at all."""
-    conn.execute(
-        "UPDATE imports SET finished_at = ?, loaded = ?, replaced = ?, unchanged = 0 WHERE id = ?",
-        (db.now(), report.total("inserted"), report.total("updated"), import_id),
+    files = [
+        (f.dataset, f.path, f.read, f.inserted, f.updated, f.deleted, f.skipped, round(f.seconds, 3))
+        for f in report.files
+    ]
+    runs.finish(
+        conn, run_id, loaded=report.total("inserted"), replaced=report.total("updated"), unchanged=0, files=files
     )
-    conn.executemany(
-        "INSERT INTO import_files (import_id, dataset, path, read, inserted, updated, deleted, skipped, seconds)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (import_id, f.dataset, f.path, f.read, f.inserted, f.updated, f.deleted, f.skipped, round(f.seconds, 3))
-            for f in report.files
-        ],
-    )
-
-
-def _record_failure(conn: sqlite3.Connection, import_id: int, error: BaseException) -> None:
-    reason = str(error) if isinstance(error, MovieCliError | sqlite3.Error) else type(error).__name__
-    try:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        with db.transaction(conn):
-            conn.execute(
-                "UPDATE imports SET finished_at = ?, failed = 1, failures = ? WHERE id = ?",
-                (db.now(), json.dumps([{"path": "", "reason": reason}], ensure_ascii=False), import_id),
-            )
-    except sqlite3.Error:
-        pass  # the failure itself is what the user sees; a record of it is best effort

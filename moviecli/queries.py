@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from moviecli.db import name_key
-from moviecli.errors import MovieCliError
+from moviecli.errors import QueryError
 
 Rows = Iterator[tuple[Any, ...]]
 Result = tuple[list[str], Rows]
@@ -30,10 +30,6 @@ REVIEW_SORTS = {"helpful": "r.helpful", "date": "r.date"}
 
 # How titles tie-break: the columns of the titles_by_title index, then the id.
 _TITLE_TIES = "t.title COLLATE NOCASE, t.year, t.id"
-
-
-class QueryError(MovieCliError):
-    """Raised here when a query cannot be answered as asked (no such person, a refused statement)."""
 
 
 # Columns that are never NULL: ordering on them needs no `IS NULL` term, which would keep

@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from store import store_page
 from typer.testing import CliRunner
 
-from moviecli import db
+from moviecli import db, save
 from moviecli.cli import app
 from moviecli.models import BoxOffice, CastMember, Review, Title, Writer
 
@@ -202,7 +203,7 @@ def records_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     conn = db.connect_write(database)
     with db.transaction(conn):
         for i, record in enumerate(CATALOG_RECORDS):
-            page_id = db.store_page(conn, f"record-{i}.txt", f"sha-{i}", record.title, "utf-8", "test")
-            db.save_title(conn, record, page_id)
+            page_id = store_page(conn, f"record-{i}.txt", f"sha-{i}", record.title, "utf-8", "test")
+            save.save_title(conn, record, page_id)
     conn.close()
     return database

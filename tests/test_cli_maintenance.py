@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import moviecli.load
+import moviecli.load.prepare
+import moviecli.reparse
 from moviecli.cli import app
 from moviecli.errors import ParseError
 from moviecli.models import Title
@@ -175,7 +176,7 @@ def test_reparse_needs_no_files_and_reports_each_changed_title(
     loaded: Path, pages: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.rmtree(pages)
-    parse_page = moviecli.load.parse_page
+    parse_page = moviecli.load.prepare.parse_page
 
     def newer_parser(text: str) -> Title:
         record = parse_page(text)
@@ -184,8 +185,8 @@ def test_reparse_needs_no_files_and_reports_each_changed_title(
             record.genres.append("Mystery")
         return record
 
-    monkeypatch.setattr(moviecli.load, "parse_page", newer_parser)
-    monkeypatch.setattr(moviecli.load, "PARSER_VERSION", "test-2")
+    monkeypatch.setattr(moviecli.load.prepare, "parse_page", newer_parser)
+    monkeypatch.setattr(moviecli.reparse, "PARSER_VERSION", "test-2")
     result = run("reparse", "--db", loaded)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "Lanterns at Dusk (1972)\n"
@@ -201,7 +202,7 @@ def test_reparse_needs_no_files_and_reports_each_changed_title(
 def test_reparse_reports_a_page_the_parser_now_refuses_and_keeps_its_title(
     loaded: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parse_page = moviecli.load.parse_page
+    parse_page = moviecli.load.prepare.parse_page
 
     def stricter_parser(text: str) -> Title:
         record = parse_page(text)
@@ -209,7 +210,7 @@ def test_reparse_reports_a_page_the_parser_now_refuses_and_keeps_its_title(
             raise ParseError("no title found")
         return record
 
-    monkeypatch.setattr(moviecli.load, "parse_page", stricter_parser)
+    monkeypatch.setattr(moviecli.load.prepare, "parse_page", stricter_parser)
     result = run("reparse", "--db", loaded, "--quiet")
     assert result.exit_code == 1
     assert result.stderr.endswith("ferryman-1964.txt: no title found\n")

@@ -20,9 +20,10 @@ from typing import Any
 
 import pytest
 import typer.main
+from store import store_page
 from typer.testing import CliRunner
 
-from moviecli import db
+from moviecli import db, save
 from moviecli.cli import app
 from moviecli.models import Title
 
@@ -748,9 +749,9 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     database = tmp_path_factory.mktemp("big") / "big.db"
     conn = db.connect_write(database)
     with db.transaction(conn):
-        page_id = db.store_page(conn, "big.txt", "big", "big", "utf-8", "test")
+        page_id = store_page(conn, "big.txt", "big", "big", "utf-8", "test")
         for i in range(5000):
-            db.save_title(
+            save.save_title(
                 conn, Title(title=f"Film number {i:05d} with a long enough name", year=1900 + i % 120), page_id
             )
     conn.close()

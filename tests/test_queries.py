@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from store import store_page
 
 from moviecli import db, queries
 from moviecli.models import CastMember, Title
+from moviecli.save import save_title
 
 
 @pytest.fixture
@@ -196,8 +198,8 @@ def writable(tmp_path: Path) -> Iterator[sqlite3.Connection]:
 def save(conn: sqlite3.Connection, *records: Title) -> None:
     with db.transaction(conn):
         for i, record in enumerate(records):
-            page_id = db.store_page(conn, f"{record.title}-{i}", f"{record.title}-{record.year}-{i}", "", "utf-8", "t")
-            db.save_title(conn, record, page_id)
+            page_id = store_page(conn, f"{record.title}-{i}", f"{record.title}-{record.year}-{i}", "", "utf-8", "t")
+            save_title(conn, record, page_id)
 
 
 def test_ties_are_broken_by_title_then_year_the_same_on_every_run(writable: sqlite3.Connection) -> None:

@@ -23,7 +23,7 @@ def load(
 
     Example: moviecli load ~/movies/pages/ --db catalog.db
     """
-    from moviecli.load import Failure, find_pages, load_paths
+    from moviecli.load import Failure, load_paths
 
     conn = db.connect_write(db_path(db_option))
 
@@ -33,16 +33,25 @@ def load(
         typer.echo(f"{clear}moviecli: {failure.path}: {failure.reason}", err=True)
 
     progress = None
-    if not quiet and sys.stderr.isatty():
-        total = len(find_pages(sources)[0])
-        progress = typer.progressbar(length=total, label="Loading", file=sys.stderr)
-        progress.__enter__()
+
+    def start_progress(total: int) -> None:
+        # Sized from load_paths' own walk of the folders: they are not walked a second time.
+        nonlocal progress
+        if not quiet and sys.stderr.isatty():
+            progress = typer.progressbar(length=total, label="Loading", file=sys.stderr)
+            progress.__enter__()
+
+    def advance(_path: str) -> None:
+        if progress:
+            progress.update(1)
+
     try:
         report = load_paths(
             conn,
             sources,
             strict=strict,
-            on_page=(lambda _path: progress.update(1)) if progress else None,
+            on_start=start_progress,
+            on_page=advance,
             on_failure=report_failure,
         )
     finally:
@@ -65,7 +74,8 @@ def reparse(db_option: DbOption = None, quiet: QuietOption = False) -> None:
 
     Example: moviecli reparse --db catalog.db
     """
-    from moviecli.load import Failure, reparse_all
+    from moviecli.load import Failure
+    from moviecli.reparse import reparse_all
 
     path = db_path(db_option)
     if not path.is_file():

@@ -21,12 +21,12 @@ def imports_command(
 
     Example: moviecli imports --limit 5 --format json
     """
-    from moviecli import maintenance
+    from moviecli import runs
 
     check_format(fmt)
     conn = db.connect_read(db_path(db_option))
-    rows = maintenance.import_rows(conn, limit, structured=fmt in ("json", "jsonl"))
-    emit(maintenance.IMPORT_COLUMNS, rows, fmt, headers=not no_headers)
+    rows = runs.import_rows(conn, limit, structured=fmt in ("json", "jsonl"))
+    emit(runs.IMPORT_COLUMNS, rows, fmt, headers=not no_headers)
 
 
 @app.command("check")
@@ -37,10 +37,10 @@ def check_command(fmt: FormatOption = "table", no_headers: NoHeadersOption = Fal
 
     Example: moviecli check --db catalog.db
     """
-    from moviecli import maintenance
+    from moviecli.check import check
 
     check_format(fmt)
-    result = maintenance.check(db.connect_read(db_path(db_option)))
+    result = check(db.connect_read(db_path(db_option)))
     emit(("check", "result"), result.rows(), fmt, headers=not no_headers)
     if not result.ok:
         fail("the catalog failed its checks")
