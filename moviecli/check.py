@@ -1,4 +1,4 @@
-"""The catalog's health (`moviecli check`): SQLite's own checks and the rows of the main tables.
+"""The catalog's health and size: SQLite's own checks and row counts (`moviecli check`, `moviecli stats`).
 
 Read-only: it works on a connection from `db.connect_read`, so it can run while a load is going on.
 """
@@ -6,6 +6,7 @@ Read-only: it works on a connection from `db.connect_read`, so it can run while 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # The tables `check` counts: what a title is made of, and where it came from.
@@ -40,3 +41,23 @@ def check(conn: sqlite3.Connection) -> CheckResult:
     except sqlite3.DatabaseError as e:  # damage bad enough that the checks themselves cannot run
         return CheckResult([str(e)], [], {})
     return CheckResult(integrity, fk_errors, counts)
+
+
+def table_counts(conn: sqlite3.Connection) -> tuple[list[str], Iterator[tuple[str, int]]]:
+    """How many rows each table of the catalog holds, by table name (full-text internals left out)."""
+    columns = ["table", "rows"]
+    names = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
+            " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+        )
+    ]
+
+    def rows() -> Iterator[tuple[str, int]]:
+        for name in names:
+            # An identifier from the schema itself, not user input: it cannot be a parameter.
+            quoted = '"' + name.replace('"', '""') + '"'
+            yield name, conn.execute(f"SELECT count(*) FROM {quoted}").fetchone()[0]
+
+    return columns, rows()
