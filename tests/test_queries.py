@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import store_page
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from store import store_page
 
 from moviecli import db, queries
 from moviecli.models import CastMember, Title

@@ -8,22 +8,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import run
 
 import moviecli.load.prepare
 import moviecli.reparse
-from moviecli.cli import app
 from moviecli.errors import ParseError
 from moviecli.models import Title
 
 ROBUST = Path(__file__).parent / "fixtures" / "robust"
 GOOD = ("ferryman-1964.txt", "cp1252-cafe-noel-1973.txt", "crlf-lanterns-at-dusk-1972.txt")
-
-runner = CliRunner()
-
-
-def run(*args: str | Path):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture
@@ -52,13 +45,6 @@ def imports_json(db: Path, *extra: str) -> list[dict]:
     result = run("imports", "--db", db, "--format", "json", *extra)
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
-
-
-@pytest.mark.parametrize("command", ["reparse", "imports", "check"])
-def test_every_maintenance_command_has_help_with_an_example(command: str) -> None:
-    result = run(command, "--help")
-    assert result.exit_code == 0
-    assert "Example: moviecli " + command in result.stdout
 
 
 # imports
