@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 from moviecli import tables
 from moviecli.db import name_key, next_id, now, select_in
@@ -31,6 +32,9 @@ _NAMED_ROLES = tuple(
 _VALUE_LISTS = tuple(
     (field, *where.split(".")) for field, (how, where) in tables.FIELDS.items() if how == tables.VALUES
 )
+_title_values = attrgetter(*tables.TITLE_COLUMNS)
+_award_values = attrgetter(*tables.AWARD_PARTS)
+_NO_AWARDS = (None,) * len(tables.AWARD_PARTS)
 # The most names a PersonIds keeps between transactions (~100 bytes each): a bound on memory
 # for a catalog of millions of people; past it the cache starts again from empty.
 MAX_CACHED_PEOPLE = 500_000
@@ -44,8 +48,8 @@ def identity(record: Title) -> tuple[str, int, str]:
 def title_row(record: Title, page_id: int, updated_at: str) -> tuple[object, ...]:
     """The titles row of a record, in the order of _COLUMNS (derived from tables.FIELDS)."""
     a = record.awards
-    awards = tuple(getattr(a, part) if a else None for part in tables.AWARD_PARTS)
-    return (page_id, *(getattr(record, c) for c in tables.TITLE_COLUMNS), *awards, updated_at)
+    awards = _award_values(a) if a else _NO_AWARDS
+    return (page_id, *_title_values(record), *awards, updated_at)
 
 
 class PersonIds:
@@ -158,12 +162,23 @@ def save_titles(
     return result
 
 
-def _column_value(table: str, column: str, value: object) -> object:
-    if (table, column) in tables.JSON_COLUMNS:
-        return json.dumps(value, ensure_ascii=False)
-    if (table, column) in tables.BOOL_COLUMNS:
-        return int(bool(value))
-    return value
+def _getter(names: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """The values of these attributes of an item, as a tuple (attrgetter, at C speed, for many rows)."""
+    get = attrgetter(*names)
+    return get if len(names) > 1 else lambda item: (get(item),)
+
+
+# Credits by the columns they fill besides the person: names-only roles fill none.
+_CREDIT_SHAPES: dict[str, tuple[str, ...]] = {
+    role: tuple(p for p in tables.CREDIT_PARTS.get(role, ("name",)) if p != "name") for _, role in _NAMED_ROLES
+}
+_CREDIT_GETTERS = {role: _getter(parts) for role, parts in _CREDIT_SHAPES.items() if parts}
+_ROW_GETTERS = {table: _getter(list(columns)) for table, columns in tables.ROW_COLUMNS.items()}
+# Positions of the JSON columns in each table's row (after title_id and position); bools go in as 0/1 by themselves.
+_JSON_AT = {
+    table: [2 + i for i, column in enumerate(columns.values()) if (table, column) in tables.JSON_COLUMNS]
+    for table, columns in tables.ROW_COLUMNS.items()
+}
 
 
 def _save_children(conn: sqlite3.Connection, titles: list[tuple[int, Title]], people: PersonIds) -> None:
@@ -171,39 +186,41 @@ def _save_children(conn: sqlite3.Connection, titles: list[tuple[int, Title]], pe
     person = people.ids(
         getattr(item, "name", item) for _, r in titles for field, _ in _NAMED_ROLES for item in getattr(r, field)
     )
-    credits: list[tuple[object, ...]] = []
+    credits: dict[tuple[str, ...], list[tuple[object, ...]]] = {shape: [] for shape in _CREDIT_SHAPES.values()}
     values: dict[str, list[tuple[object, ...]]] = {table: [] for _, table, _ in _VALUE_LISTS}
     rows: dict[str, list[tuple[object, ...]]] = {table: [] for table in tables.ROW_COLUMNS}
     items: list[tuple[object, ...]] = []
     texts: list[tuple[int, str, str]] = []
     for t, r in titles:
         for field, role in _NAMED_ROLES:
-            for i, c in enumerate(getattr(r, field)):
-                if role in tables.CREDIT_PARTS:
-                    name = c.name
-                    credits.append((t, role, i, person[name], *(getattr(c, k, None) for k in _CREDIT_COLUMNS)))
-                else:
-                    credits.append((t, role, i, person[c], None, None, None))
+            shape = _CREDIT_SHAPES[role]
+            if shape:
+                get = _CREDIT_GETTERS[role]
+                credits[shape] += [(t, role, i, person[c.name], *get(c)) for i, c in enumerate(getattr(r, field))]
+            else:
+                credits[shape] += [(t, role, i, person[n]) for i, n in enumerate(getattr(r, field))]
         for field, table, _ in _VALUE_LISTS:
             values[table] += [(t, i, v) for i, v in enumerate(getattr(r, field))]
-        for table, columns in tables.ROW_COLUMNS.items():
-            rows[table] += [
-                (t, i, *(_column_value(table, c, getattr(v, f)) for f, c in columns.items()))
-                for i, v in enumerate(getattr(r, table))
-            ]
+        for table, get in _ROW_GETTERS.items():
+            rows[table] += [(t, i, *get(v)) for i, v in enumerate(getattr(r, table))]
         items += [(t, name, i, text) for name in tables.ITEM_LISTS for i, text in enumerate(getattr(r, name))]
         texts += [(t, field, text) for field, text in _searched_texts(r)]
-    conn.executemany(
-        f"INSERT INTO credits (title_id, role, position, person_id, {', '.join(_CREDIT_COLUMNS)})"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        credits,
-    )
+    for shape, shaped in credits.items():
+        marks = ", ".join("?" * (4 + len(shape)))
+        conn.executemany(
+            f"INSERT INTO credits (title_id, role, position, person_id{''.join(', ' + c for c in shape)})"
+            f" VALUES ({marks})",
+            shaped,
+        )
     for _, table, column in _VALUE_LISTS:
         conn.executemany(f"INSERT INTO {table} (title_id, position, {column}) VALUES (?, ?, ?)", values[table])
     for table, mapping in tables.ROW_COLUMNS.items():
+        table_rows = rows[table]
+        for at in _JSON_AT[table]:
+            table_rows = [(*row[:at], json.dumps(row[at], ensure_ascii=False), *row[at + 1 :]) for row in table_rows]
         marks = ", ".join("?" * (len(mapping) + 2))
         conn.executemany(
-            f"INSERT INTO {table} (title_id, position, {', '.join(mapping.values())}) VALUES ({marks})", rows[table]
+            f"INSERT INTO {table} (title_id, position, {', '.join(mapping.values())}) VALUES ({marks})", table_rows
         )
     conn.executemany("INSERT INTO title_items (title_id, list, position, text) VALUES (?, ?, ?, ?)", items)
     # search_docs says what each text is; the FTS row has the same rowid. Both in bulk.
@@ -216,10 +233,6 @@ def _save_children(conn: sqlite3.Connection, titles: list[tuple[int, Title]], pe
         "INSERT INTO search_index (rowid, text) VALUES (?, ?)",
         [(first + i, text) for i, (_, _, text) in enumerate(texts)],
     )
-
-
-# The credits columns of the parts of CREDIT_PARTS (all but the name), in one order for every role.
-_CREDIT_COLUMNS = tuple(dict.fromkeys(p for parts in tables.CREDIT_PARTS.values() for p in parts if p != "name"))
 
 
 def _searched_texts(record: Title) -> list[tuple[str, str]]:
