@@ -52,15 +52,7 @@ def reparse_all(conn: sqlite3.Connection, on_failure: Callable[[Failure], None] 
             report.changed_titles.append(f"{record.title} ({record.year})" if record.year else record.title)
         else:
             report.unchanged += 1
-    with db.transaction(conn):
-        runs.finish(
-            conn,
-            run_id,
-            loaded=report.loaded,
-            replaced=report.replaced,
-            unchanged=report.unchanged,
-            failures=[(f.path, f.reason) for f in report.failures],
-        )
+    report.record(conn, run_id)
     return report
 
 

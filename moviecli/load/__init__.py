@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from contextlib import closing
 
-from moviecli import db, runs
+from moviecli import runs
 from moviecli.load.files import find_pages
 from moviecli.load.prepare import prepared_pages
 from moviecli.load.report import Failure, LoadReport
@@ -77,13 +77,5 @@ def load_paths(
                 load_in_batches(writer, pages, report, fail, on_page)
     finally:
         gc.set_threshold(*threshold)
-    with db.transaction(conn):
-        runs.finish(
-            conn,
-            run_id,
-            loaded=report.loaded,
-            replaced=report.replaced,
-            unchanged=report.unchanged,
-            failures=[(f.path, f.reason) for f in report.failures],
-        )
+    report.record(conn, run_id)
     return report

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
+
+from moviecli import db, runs
 
 
 @dataclass
@@ -25,3 +28,15 @@ class LoadReport:
 
     def summary(self) -> str:
         return f"{self.loaded} loaded, {self.replaced} replaced, {self.unchanged} unchanged, {self.failed} failed"
+
+    def record(self, conn: sqlite3.Connection, run_id: int) -> None:
+        """The run's counts and failures in its row of `imports`, committed."""
+        with db.transaction(conn):
+            runs.finish(
+                conn,
+                run_id,
+                loaded=self.loaded,
+                replaced=self.replaced,
+                unchanged=self.unchanged,
+                failures=[(f.path, f.reason) for f in self.failures],
+            )
