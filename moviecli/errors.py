@@ -1,4 +1,5 @@
-"""The project's own exceptions: raised deep down, turned into one-line messages and exit codes by cli.py."""
+"""The project's own exceptions: raised deep down, turned into one-line messages and exit code 1 by the
+error edge of cli/ (cli/__init__.py), so no command needs its own try/except."""
 
 
 class MovieCliError(Exception):
@@ -15,3 +16,11 @@ class LoadError(MovieCliError):
 
 class DatabaseError(MovieCliError):
     """Raised when the database is missing, not a moviecli catalog, or a statement is refused."""
+
+
+class QueryError(MovieCliError):
+    """Raised by queries.py when a query cannot be answered as asked (no such person, a refused statement)."""
+
+
+class ImdbError(MovieCliError):
+    """Raised by imdb/ when the dataset files cannot be imported (missing, bad header, malformed)."""

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from moviecli.db import name_key
-from moviecli.errors import MovieCliError
+from moviecli.errors import QueryError
 
 Rows = Iterator[tuple[Any, ...]]
 Result = tuple[list[str], Rows]
@@ -30,10 +30,6 @@ REVIEW_SORTS = {"helpful": "r.helpful", "date": "r.date"}
 
 # How titles tie-break: the columns of the titles_by_title index, then the id.
 _TITLE_TIES = "t.title COLLATE NOCASE, t.year, t.id"
-
-
-class QueryError(MovieCliError):
-    """Raised here when a query cannot be answered as asked (no such person, a refused statement)."""
 
 
 # Columns that are never NULL: ordering on them needs no `IS NULL` term, which would keep
@@ -384,90 +380,15 @@ def search(conn: sqlite3.Connection, query: str, *, limit: int | None = None) ->
     return columns, _rows(conn.execute(sql, params))
 
 
-# `moviecli sql`: what a read statement may do. The connection is read-only already (mode=ro);
-# the authorizer also refuses, at prepare time, anything that is not reading, so even a
-# `PRAGMA query_only = 0` or an ATTACH of another file cannot get through.
-_READ_STARTS = ("select", "with", "explain", "pragma", "values")
-# Pragmas that take an argument yet only read.
-_READ_PRAGMAS_WITH_ARG = frozenset(
-    {"table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo", "foreign_key_list"}
-)
-_ALLOWED_ACTIONS = frozenset(
-    code
-    for code in (
-        getattr(sqlite3, "SQLITE_SELECT", None),
-        getattr(sqlite3, "SQLITE_READ", None),
-        getattr(sqlite3, "SQLITE_FUNCTION", None),
-        getattr(sqlite3, "SQLITE_RECURSIVE", None),
-    )
-    if code is not None
-)
-_LEADING_COMMENTS = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
-
-
-def _read_only_authorizer(action: int, arg1: str | None, arg2: str | None, _db: str | None, _src: str | None) -> int:
-    if action in _ALLOWED_ACTIONS:
-        return sqlite3.SQLITE_OK
-    # Connecting a virtual table (search_index) re-parses its declaration, which SQLite authorizes
-    # as an update of sqlite_master; a real one is impossible (read-only file, writable_schema off).
-    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
-        return sqlite3.SQLITE_OK
-    if action == sqlite3.SQLITE_PRAGMA and (arg2 is None or (arg1 or "").lower() in _READ_PRAGMAS_WITH_ARG):
-        return sqlite3.SQLITE_OK
-    return sqlite3.SQLITE_DENY
-
-
 def sql(conn: sqlite3.Connection, statement: str, *, limit: int | None = None) -> Result:
     """Run one read-only statement; its own columns. Anything that would write is refused with QueryError."""
-    body = _LEADING_COMMENTS.sub("", statement)
-    first = body.split(None, 1)[0].lower() if body.strip() else ""
-    if first not in _READ_STARTS:
-        raise QueryError(
-            "sql: only a single read statement (SELECT, WITH, EXPLAIN, PRAGMA or VALUES) is allowed; "
-            "the catalog is read-only here"
-        )
-    conn.set_authorizer(_read_only_authorizer)
-    try:
-        cursor = conn.execute(statement)
-    except sqlite3.ProgrammingError as e:  # several statements: sqlite3 runs one at a time
-        raise QueryError(f"sql: {e}") from None
-    except sqlite3.DatabaseError as e:
-        if "not authorized" in str(e):
-            raise QueryError("sql: refused: the statement would change the catalog (it is read-only)") from None
-        raise QueryError(f"sql: {e}") from None
-    columns = [d[0] for d in cursor.description or ()]
+    from moviecli.readonly_sql import run
 
-    def rows() -> Rows:
-        try:
-            yield from (tuple(row) for row in (cursor if limit is None else _take(cursor, limit)))
-        except sqlite3.DatabaseError as e:
-            raise QueryError(f"sql: {e}") from None
-
-    return columns, rows()
-
-
-def _take(cursor: sqlite3.Cursor, n: int) -> Iterator[Sequence[Any]]:
-    for i, row in enumerate(cursor):
-        if i >= n:
-            return
-        yield row
+    return run(conn, statement, limit=limit)
 
 
 def stats(conn: sqlite3.Connection) -> Result:
     """How many rows each table of the catalog holds, by table name (full-text internals left out)."""
-    columns = ["table", "rows"]
-    names = [
-        row[0]
-        for row in conn.execute(
-            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
-            " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
-        )
-    ]
+    from moviecli.check import table_counts
 
-    def rows() -> Rows:
-        for name in names:
-            # An identifier from the schema itself, not user input: it cannot be a parameter.
-            quoted = '"' + name.replace('"', '""') + '"'
-            yield name, conn.execute(f"SELECT count(*) FROM {quoted}").fetchone()[0]
-
-    return columns, rows()
+    return table_counts(conn)

@@ -1,4 +1,4 @@
-"""One title read back from the catalog as the record of RECORD.md (`moviecli show`).
+"""One title read back from the catalog as the record of docs/record.md (`moviecli show`).
 
 The record is rebuilt from the normalised tables, not from a stored copy, so a title that came
 from another source (or was merged with one) shows the same way as one loaded from a page.
@@ -10,7 +10,7 @@ import json
 import sqlite3
 from typing import Any
 
-from moviecli.db import ITEM_LISTS
+from moviecli import tables
 
 
 def find_titles(conn: sqlite3.Connection, title: str, year: int | None = None) -> list[sqlite3.Row]:
@@ -26,112 +26,60 @@ def find_titles(conn: sqlite3.Connection, title: str, year: int | None = None) -
 
 
 def title_record(conn: sqlite3.Connection, title_id: int) -> dict[str, Any]:
-    """The RECORD.md object of one title: every key present, null or [] where the page said nothing."""
+    """The record of one title (docs/record.md): every key present, null or [] where the page said nothing.
+
+    The keys are the fields of models.Title in their order, read where tables.FIELDS says they
+    live; the catalog's own imdb_id and source come just before warnings.
+    """
     t = conn.execute("SELECT * FROM titles WHERE id = ?", (title_id,)).fetchone()
-
-    def credits(role: str) -> list[sqlite3.Row]:
-        return list(
-            conn.execute(
-                "SELECT p.name, c.character, c.note, c.credit FROM credits c JOIN people p ON p.id = c.person_id"
-                " WHERE c.title_id = ? AND c.role = ? ORDER BY c.position",
-                (title_id, role),
-            )
-        )
-
-    def values(table: str, column: str) -> list[str]:
-        sql = f"SELECT {column} FROM {table} WHERE title_id = ? ORDER BY position"
-        return [row[0] for row in conn.execute(sql, (title_id,))]
-
-    items: dict[str, list[str]] = {name: [] for name in ITEM_LISTS}
+    items: dict[str, list[str]] = {name: [] for name in tables.ITEM_LISTS}
     for row in conn.execute(
         "SELECT list, text FROM title_items WHERE title_id = ? ORDER BY list, position", (title_id,)
     ):
         items[row["list"]].append(row["text"])
-    awards = None
-    if any(t[k] is not None for k in ("awards_oscars", "awards_wins", "awards_nominations", "awards_text")):
-        awards = {
-            "oscars": t["awards_oscars"],
-            "wins": t["awards_wins"],
-            "nominations": t["awards_nominations"],
-            "text": t["awards_text"],
-        }
-    page = conn.execute("SELECT path, sha256, loaded_at FROM pages WHERE id = ?", (t["page_id"],)).fetchone()
-    record: dict[str, Any] = {
-        "title": t["title"],
-        "year": t["year"],
-        "end_year": t["end_year"],
-        "kind": t["kind"],
-        "original_title": t["original_title"],
-        "runtime_minutes": t["runtime_minutes"],
-        "summary": t["summary"],
-        "storyline": t["storyline"],
-        "storyline_author": t["storyline_author"],
-        "directors": [r["name"] for r in credits("director")],
-        "writers": [{"name": r["name"], "credit": r["credit"]} for r in credits("writer")],
-        "creators": [r["name"] for r in credits("creator")],
-        "stars": [r["name"] for r in credits("star")],
-        "cast": [{"name": r["name"], "character": r["character"], "note": r["note"]} for r in credits("actor")],
-        "genres": values("genres", "genre"),
-        "certificate": t["certificate"],
-        "certificate_reason": t["certificate_reason"],
-        "rating": t["rating"],
-        "votes": t["votes"],
-        "metascore": t["metascore"],
-        "user_reviews": t["user_reviews"],
-        "critic_reviews": t["critic_reviews"],
-        "popularity": t["popularity"],
-        "awards": awards,
-        "keywords": items["keywords"],
-        "taglines": items["taglines"],
-        "trivia": items["trivia"],
-        "goofs": items["goofs"],
-        "quotes": items["quotes"],
-        "crazy_credits": items["crazy_credits"],
-        "alternate_versions": items["alternate_versions"],
-        "connections": items["connections"],
-        "soundtracks": [
-            {"title": r["song"], "credits": json.loads(r["credits"])}
-            for r in conn.execute(
-                "SELECT song, credits FROM soundtracks WHERE title_id = ? ORDER BY position", (title_id,)
-            )
-        ],
-        "reviews": [
-            {
-                "title": r["review_title"],
-                "author": r["author"],
-                "date": r["date"],
-                "location": r["location"],
-                "rating": r["rating"],
-                "helpful": r["helpful"],
-                "helpful_total": r["helpful_total"],
-                "text": r["text"],
-            }
-            for r in conn.execute("SELECT * FROM reviews WHERE title_id = ? ORDER BY position", (title_id,))
-        ],
-        "official_sites": items["official_sites"],
-        "countries": values("countries", "country"),
-        "languages": values("languages", "language"),
-        "release_date": t["release_date"],
-        "release_country": t["release_country"],
-        "akas": items["akas"],
-        "filming_locations": items["filming_locations"],
-        "box_office": [
-            {
-                "kind": r["kind"],
-                "amount": r["amount"],
-                "currency": r["currency"],
-                "country": r["country"],
-                "date": r["date"],
-                "estimated": bool(r["estimated"]),
-            }
-            for r in conn.execute("SELECT * FROM box_office WHERE title_id = ? ORDER BY position", (title_id,))
-        ],
-        "companies": items["companies"],
-        "sound_mix": items["sound_mix"],
-        "color": items["color"],
-        "aspect_ratio": t["aspect_ratio"],
-        "imdb_id": t["imdb_id"],
-        "source": dict(page) if page else None,
-        "warnings": items["warnings"],
-    }
+    credits: dict[str, list[sqlite3.Row]] = {}
+    for row in conn.execute(
+        "SELECT c.role, p.name, c.character, c.note, c.credit FROM credits c JOIN people p ON p.id = c.person_id"
+        " WHERE c.title_id = ? ORDER BY c.role, c.position",
+        (title_id,),
+    ):
+        credits.setdefault(row["role"], []).append(row)
+    record: dict[str, Any] = {}
+    for field, (how, where) in tables.FIELDS.items():
+        if field == "warnings":
+            page = conn.execute("SELECT path, sha256, loaded_at FROM pages WHERE id = ?", (t["page_id"],)).fetchone()
+            record["imdb_id"] = t["imdb_id"]
+            record["source"] = dict(page) if page else None
+        if how == tables.COLUMN:
+            record[field] = t[where]
+        elif how == tables.ITEMS:
+            record[field] = items[where]
+        elif how == tables.CREDITS:
+            parts = tables.CREDIT_PARTS.get(where)
+            rows = credits.get(where, [])
+            record[field] = [{p: r[p] for p in parts} for r in rows] if parts else [r["name"] for r in rows]
+        elif how == tables.VALUES:
+            table, column = where.split(".")
+            sql = f"SELECT {column} FROM {table} WHERE title_id = ? ORDER BY position"
+            record[field] = [row[0] for row in conn.execute(sql, (title_id,))]
+        elif how == tables.AWARDS:
+            awards = {part: t[where + part] for part in tables.AWARD_PARTS}
+            record[field] = awards if any(v is not None for v in awards.values()) else None
+        else:
+            record[field] = _rows(conn, where, title_id)
     return record
+
+
+def _rows(conn: sqlite3.Connection, table: str, title_id: int) -> list[dict[str, Any]]:
+    """The items of a field stored in a table of its own, as objects with their dataclass's keys."""
+    columns = tables.ROW_COLUMNS[table]
+    sql = f"SELECT {', '.join(columns.values())} FROM {table} WHERE title_id = ? ORDER BY position"
+    return [{f: _decoded(table, c, row[c]) for f, c in columns.items()} for row in conn.execute(sql, (title_id,))]
+
+
+def _decoded(table: str, column: str, value: Any) -> Any:
+    if (table, column) in tables.JSON_COLUMNS:
+        return json.loads(value)
+    if (table, column) in tables.BOOL_COLUMNS:
+        return bool(value)
+    return value

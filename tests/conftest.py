@@ -1,4 +1,7 @@
-"""Shared fixtures: catalogs to query, built two ways.
+"""Shared fixtures: the one CLI runner, a catalog path for every test, and catalogs to query.
+
+`run(*args)` invokes the real CLI (typer's CliRunner, stdout and stderr apart); every test has
+MOVIECLI_DB pointing at a file of its own temporary folder, so nothing ever touches a real catalog.
 
 `catalog_db` loads the invented pages of tests/fixtures/catalog through the real CLI, as a user
 would. `records_db` stores the same four titles straight from Title records (CATALOG_RECORDS), so
@@ -7,16 +10,51 @@ the queries can be tested without the parser. Both are read-only for the tests t
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
-from moviecli import db
+from moviecli import db, save
 from moviecli.cli import app
 from moviecli.models import BoxOffice, CastMember, Review, Title, Writer
 
 FIXTURES = Path(__file__).parent / "fixtures"
+RUNNER = CliRunner()
+
+
+def run(*args: str | Path, input: str | None = None) -> Result:
+    """`moviecli ARGS` through the real CLI, in this process."""
+    return RUNNER.invoke(app, [str(a) for a in args], input=input)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return RUNNER
+
+
+@pytest.fixture(autouse=True)
+def catalog_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test's default catalog is a file in its own temporary folder, never the user's."""
+    path = tmp_path / "default-catalog.db"
+    monkeypatch.setenv("MOVIECLI_DB", str(path))
+    return path
+
+
+def store_page(conn: sqlite3.Connection, path: str, sha256: str, text: str, encoding: str, parser_version: str) -> int:
+    """A pages row without a page file (inside the caller's transaction), once per content; returns its id."""
+    row = conn.execute("SELECT id FROM pages WHERE sha256 = ?", (sha256,)).fetchone()
+    if row:
+        return int(row[0])
+    cur = conn.execute(
+        "INSERT INTO pages (path, sha256, text, encoding, loaded_at, parser_version) VALUES (?, ?, ?, ?, ?, ?)",
+        (path, sha256, text, encoding, db.now(), parser_version),
+    )
+    return int(cur.lastrowid or 0)
+
+
 CATALOG_PAGES = FIXTURES / "catalog"
 SEEDS = Path(__file__).parent.parent / "seeds"
 
@@ -175,7 +213,7 @@ CATALOG_RECORDS = [
 
 def load_cli(sources: list[Path], database: Path) -> None:
     """`moviecli load SOURCES --db DATABASE` through the real CLI; every page must load."""
-    result = CliRunner().invoke(app, ["load", *map(str, sources), "--db", str(database), "--quiet"])
+    result = run("load", *sources, "--db", database, "--quiet")
     assert result.exit_code == 0, result.output
 
 
@@ -197,12 +235,12 @@ def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def records_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """CATALOG_RECORDS stored through db.save_title, without the parser."""
+    """CATALOG_RECORDS stored through save.save_title, without the parser."""
     database = tmp_path_factory.mktemp("records") / "records.db"
     conn = db.connect_write(database)
     with db.transaction(conn):
         for i, record in enumerate(CATALOG_RECORDS):
-            page_id = db.store_page(conn, f"record-{i}.txt", f"sha-{i}", record.title, "utf-8", "test")
-            db.save_title(conn, record, page_id)
+            page_id = store_page(conn, f"record-{i}.txt", f"sha-{i}", record.title, "utf-8", "test")
+            save.save_title(conn, record, page_id)
     conn.close()
     return database

@@ -13,17 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run
 from imdb_dataset import BASE, HARBOUR_PAGE, copy_base, write_dataset
-from typer.testing import CliRunner
-
-from moviecli.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
-runner = CliRunner()
-
-
-def run(*args: str | Path):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def ok(*args: str | Path) -> str:
@@ -137,10 +130,6 @@ def test_much_smaller_file_is_refused_unless_allowed(db: Path, tmp_path: Path) -
         (3,),
     ]
     assert rows(db, "SELECT count(*) FROM titles WHERE rating IS NOT NULL") == [(3,)]
-
-
-def test_help_has_an_example() -> None:
-    assert "Example: moviecli load-imdb" in ok("load-imdb", "--help")
 
 
 # --- merged with pages -------------------------------------------------------------------------

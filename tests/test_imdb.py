@@ -1,4 +1,4 @@
-"""moviecli/imdb.py on a real SQLite file: each file's mapping, the format's traps, re-imports."""
+"""moviecli/imdb/ on a real SQLite file: each file's mapping, the format's traps, re-imports."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from imdb_dataset import BASE, N, copy_base, write_dataset
 
 from moviecli import db, imdb
+from moviecli.errors import ImdbError
 
 
 def import_dir(path: Path, directory: Path, only: str | None = None) -> imdb.ImdbReport:
@@ -228,14 +229,14 @@ def test_only_imports_a_subset(tmp_path: Path, catalog: Path) -> None:
 def test_parse_only_and_find_files(tmp_path: Path) -> None:
     assert imdb.parse_only("ratings, basics") == ["basics", "ratings"]
     assert imdb.parse_only("title.principals,name.basics") == ["names", "principals"]
-    with pytest.raises(imdb.ImdbError, match="unknown file 'bogus'"):
+    with pytest.raises(ImdbError, match="unknown file 'bogus'"):
         imdb.parse_only("bogus")
     write_dataset(tmp_path, {"ratings": BASE["ratings"]})
     assert list(imdb.find_files(tmp_path)) == ["ratings"]
-    with pytest.raises(imdb.ImdbError, match=r"title\.basics\.tsv\.gz: no such file"):
+    with pytest.raises(ImdbError, match=r"title\.basics\.tsv\.gz: no such file"):
         imdb.find_files(tmp_path, ["basics"])
     write_dataset(tmp_path, {"ratings": BASE["ratings"]}, gz=False)
-    with pytest.raises(imdb.ImdbError, match="remove one"):
+    with pytest.raises(ImdbError, match="remove one"):
         imdb.find_files(tmp_path)
 
 
@@ -244,7 +245,7 @@ def test_bad_header_stops_before_any_write(tmp_path: Path, catalog: Path) -> Non
     (directory / "title.ratings.tsv.gz").unlink()
     (directory / "title.ratings.tsv").write_text("tconst\taverageRating\tnumVotes\tisNew\ntt0113627\t1.0\t1\t1\n")
     before = rows(catalog, "SELECT count(*) FROM imports")
-    with pytest.raises(imdb.ImdbError, match="unexpected header"):
+    with pytest.raises(ImdbError, match="unexpected header"):
         import_dir(catalog, directory)
     assert rows(catalog, "SELECT count(*) FROM imports") == before
 
@@ -265,7 +266,7 @@ def test_malformed_row_fails_and_leaves_the_catalog(
     files["ratings"] = [["tt0000502", "1.0", "5"], row]
     files["basics"] = []
     before = rows(catalog, "SELECT * FROM titles ORDER BY id")
-    with pytest.raises(imdb.ImdbError, match=message):
+    with pytest.raises(ImdbError, match=message):
         import_dir(catalog, write_dataset(tmp_path / "day2", files))
     assert rows(catalog, "SELECT * FROM titles ORDER BY id") == before
     assert rows(catalog, "SELECT failed, finished_at IS NOT NULL FROM imports ORDER BY id DESC LIMIT 1") == [(1, 1)]
@@ -275,7 +276,7 @@ def test_truncated_gzip_fails_and_leaves_the_catalog(tmp_path: Path, catalog: Pa
     directory = write_dataset(tmp_path / "day2", {"names": BASE["names"] * 50})
     data = (directory / "name.basics.tsv.gz").read_bytes()
     (directory / "name.basics.tsv.gz").write_bytes(data[: len(data) - 20])
-    with pytest.raises(imdb.ImdbError, match="cannot read"):
+    with pytest.raises(ImdbError, match="cannot read"):
         import_dir(catalog, directory)
     assert rows(catalog, "SELECT count(*) FROM people") == [(8,)]
 

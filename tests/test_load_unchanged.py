@@ -1,6 +1,6 @@
 """Re-loading unchanged files (issue 5): skipped unread only when their metadata makes it certain.
 
-The rule (moviecli/load.py's docstring): size, mtime_ns, ctime_ns and inode as recorded in
+The rule (moviecli/load/unchanged.py): size, mtime_ns, ctime_ns and inode as recorded in
 page_files, both times older than RACY_SECONDS before the start of the run that recorded them, and
 the recorded content still a title's current page. These tests run `load_paths` in this process,
 so that every file the load opens can be seen (os.open is wrapped).
@@ -18,7 +18,7 @@ import pytest
 from robust_pages import make_page, page_title, write_pages
 
 from moviecli import db, load
-from moviecli.load import LoadReport
+from moviecli.load import LoadReport, unchanged
 
 PAST = 1_000_000_000  # 2001-09-09: a file last changed long before any run
 
@@ -49,13 +49,13 @@ def settled(paths: list[Path]) -> None:
     """Make files look last changed long ago (mtime); their ctime is now, so wait out the racy window."""
     for path in paths:
         os.utime(path, ns=(PAST, PAST))
-    time.sleep(load.RACY_SECONDS + 0.05)
+    time.sleep(unchanged.RACY_SECONDS + 0.05)
 
 
 @pytest.fixture(autouse=True)
 def short_racy_window(monkeypatch: pytest.MonkeyPatch) -> None:
     # The rule is the same with any window; a short one keeps the tests fast.
-    monkeypatch.setattr(load, "RACY_SECONDS", 0.3)
+    monkeypatch.setattr(unchanged, "RACY_SECONDS", 0.3)
 
 
 def run(conn: sqlite3.Connection, *sources: Path, workers: int = 1) -> LoadReport:
@@ -99,7 +99,7 @@ def test_a_file_recorded_inside_the_racy_window_is_read_again_until_it_has_settl
     assert run(conn, page).unchanged == 1
     assert opened == [str(page)]
     opened.clear()
-    time.sleep(load.RACY_SECONDS + 0.05)
+    time.sleep(unchanged.RACY_SECONDS + 0.05)
     # Read once more, now recorded by a run that started well after the file's last change...
     assert run(conn, page).unchanged == 1
     assert opened == [str(page)]
@@ -171,22 +171,22 @@ def test_a_file_whose_content_is_no_longer_its_titles_page_is_read(
 
 
 def test_unchanged_check_compares_every_field() -> None:
-    """The rule itself, field by field (load._unchanged_unread)."""
+    """The rule itself, field by field (unchanged.unchanged_unread)."""
     path = Path(__file__)
     info = path.stat()
     started = max(info.st_mtime_ns, info.st_ctime_ns) + 10 * 1_000_000_000
-    state = db.FileState(str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, "x", started)
-    assert load._unchanged_unread(str(path), state)
+    state = unchanged.FileState(str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, "x", started)
+    assert unchanged.unchanged_unread(str(path), state)
     for field, value in (("size", info.st_size + 1), ("mtime_ns", info.st_mtime_ns - 1)):
-        assert not load._unchanged_unread(str(path), _replace(state, **{field: value}))
-    assert not load._unchanged_unread(str(path), _replace(state, ctime_ns=info.st_ctime_ns + 1))
-    assert not load._unchanged_unread(str(path), _replace(state, inode=info.st_ino + 1))
+        assert not unchanged.unchanged_unread(str(path), _replace(state, **{field: value}))
+    assert not unchanged.unchanged_unread(str(path), _replace(state, ctime_ns=info.st_ctime_ns + 1))
+    assert not unchanged.unchanged_unread(str(path), _replace(state, inode=info.st_ino + 1))
     racy = started - 10 * 1_000_000_000 + 1  # recorded by a run that started just after the last change
-    assert not load._unchanged_unread(str(path), _replace(state, run_started_ns=racy))
-    assert not load._unchanged_unread(str(path) + ".gone", state)
+    assert not unchanged.unchanged_unread(str(path), _replace(state, run_started_ns=racy))
+    assert not unchanged.unchanged_unread(str(path) + ".gone", state)
 
 
-def _replace(state: db.FileState, **changes: object) -> db.FileState:
+def _replace(state: unchanged.FileState, **changes: object) -> unchanged.FileState:
     from dataclasses import replace
 
     return replace(state, **changes)  # type: ignore[arg-type]

@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import store_page
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from moviecli import db, queries
+from moviecli.errors import QueryError
 from moviecli.models import CastMember, Title
+from moviecli.save import save_title
 
 
 @pytest.fixture
@@ -138,7 +141,7 @@ def test_search_finds_words_whatever_the_punctuation_around_them() -> None:
     ],
 )
 def test_sql_refuses_writes(records: sqlite3.Connection, statement: str) -> None:
-    with pytest.raises(queries.QueryError, match=r"^sql: "):
+    with pytest.raises(QueryError, match=r"^sql: "):
         list(queries.sql(records, statement)[1])
     assert records.execute("SELECT count(*) FROM titles").fetchone()[0] == 4
 
@@ -196,8 +199,8 @@ def writable(tmp_path: Path) -> Iterator[sqlite3.Connection]:
 def save(conn: sqlite3.Connection, *records: Title) -> None:
     with db.transaction(conn):
         for i, record in enumerate(records):
-            page_id = db.store_page(conn, f"{record.title}-{i}", f"{record.title}-{record.year}-{i}", "", "utf-8", "t")
-            db.save_title(conn, record, page_id)
+            page_id = store_page(conn, f"{record.title}-{i}", f"{record.title}-{record.year}-{i}", "", "utf-8", "t")
+            save_title(conn, record, page_id)
 
 
 def test_ties_are_broken_by_title_then_year_the_same_on_every_run(writable: sqlite3.Connection) -> None:
@@ -218,16 +221,16 @@ def test_people_left_without_credits_are_neither_listed_nor_found(writable: sqli
     save(writable, Title("Draft", year=2000, cast=[CastMember("Kept Actor")]))  # the page is re-loaded
     assert writable.execute("SELECT count(*) FROM people").fetchone()[0] == 2  # the row stays behind
     assert list(queries.people(writable)[1]) == [("Kept Actor", 1, "actor")]
-    with pytest.raises(queries.QueryError, match="nobody called 'Cut Actor'"):
+    with pytest.raises(QueryError, match="nobody called 'Cut Actor'"):
         queries.filmography(writable, "Cut Actor")
 
 
 def test_filmography_prefers_an_exact_name_over_longer_ones(writable: sqlite3.Connection) -> None:
     save(writable, Title("One", year=2000, directors=["Ann Lee", "Ann Leeds", "Joanne Lee"]))
     assert [row[2] for row in queries.filmography(writable, "ann lee")[1]] == ["director"]
-    with pytest.raises(queries.QueryError, match=r"(?s)2 people match 'ann'.*Ann Lee\n  Ann Leeds"):
+    with pytest.raises(QueryError, match=r"(?s)2 people match 'ann'.*Ann Lee\n  Ann Leeds"):
         queries.filmography(writable, "ann")
-    with pytest.raises(queries.QueryError, match=r"(?s)3 people match 'lee'.*Ann Lee\n  Ann Leeds\n  Joanne Lee"):
+    with pytest.raises(QueryError, match=r"(?s)3 people match 'lee'.*Ann Lee\n  Ann Leeds\n  Joanne Lee"):
         queries.filmography(writable, "lee")  # the start of any word of the name
-    with pytest.raises(queries.QueryError, match="nobody called 'nn'"):
+    with pytest.raises(QueryError, match="nobody called 'nn'"):
         queries.filmography(writable, "nn")  # not the middle of a word

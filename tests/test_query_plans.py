@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from moviecli import db, queries
+from moviecli import db, queries, tables
 from moviecli.load import load_paths
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import pages  # benchmarks/ is a folder of scripts, not a package
 
-BIG_TABLES = ["titles", "pages", "people", *db.CHILD_TABLES]
+BIG_TABLES = ["titles", "pages", "people", *tables.CHILD_TABLES]
 # Aliases the queries give the big tables.
 ALIASES = {"t": "titles", "p": "people", "c": "credits", "b": "box_office", "r": "reviews", "d": "search_docs"}
 INDEXED = re.compile(r"USING (?:COVERING )?INDEX|USING (?:INTEGER )?PRIMARY KEY|VIRTUAL TABLE INDEX")

@@ -25,8 +25,9 @@ from pathlib import Path
 import pytest
 from robust_pages import make_page, page_title, page_year, write_pages
 
-from moviecli import db, load
+from moviecli import db
 from moviecli.errors import LoadError
+from moviecli.load import files, prepare
 
 ROBUST = Path(__file__).parent / "fixtures" / "robust"
 GOOD_FIXTURES = (
@@ -260,7 +261,7 @@ def bad_folder(tmp_path: Path) -> Path:
     (folder / "blank.txt").write_bytes(b"\n \r\n\t\n")
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
     with open(folder / "huge.txt", "wb") as f:
-        f.truncate(load.MAX_PAGE_BYTES + 1)  # sparse: takes no disk, reads as NUL bytes
+        f.truncate(files.MAX_PAGE_BYTES + 1)  # sparse: takes no disk, reads as NUL bytes
     os.mkfifo(folder / "fifo.txt")  # opened blindly, a FIFO would hang the run forever
     (folder / "sub").mkdir()
     (folder / "sub" / "more.txt").write_text(make_page(1))
@@ -347,7 +348,7 @@ def test_bom_crlf_and_8_bit_pages_load_correctly(tmp_path: Path) -> None:
 def test_a_utf16_page_with_its_byte_order_mark_loads(tmp_path: Path) -> None:
     page = tmp_path / "wide.txt"
     page.write_bytes(make_page(5).encode("utf-16"))  # what "Unicode" means to some Windows editors
-    prepared = load.prepare_page(str(page))
+    prepared = prepare.prepare_page(str(page))
     assert prepared.error is None
     assert prepared.record is not None
     assert (prepared.record.title, prepared.record.year, prepared.encoding) == (page_title(5), page_year(5), "utf-16")
@@ -366,13 +367,13 @@ def test_a_file_over_the_limit_is_refused_without_being_read(tmp_path: Path) -> 
     with open(huge, "wb") as f:
         f.truncate(64 * 1024**3)  # 64 GB, sparse: reading it would take minutes and all the memory
     before = _bytes_read_by_this_process()
-    page = load.prepare_page(str(huge))
+    page = prepare.prepare_page(str(huge))
     assert _bytes_read_by_this_process() - before < 1024 * 1024
     assert page.error == "larger than 10 MB; not a title page (refused unread)"
 
 
 def test_stdin_over_the_limit_is_refused(tmp_path: Path) -> None:
-    too_much = make_page(1) + "\n" * (load.MAX_PAGE_BYTES + 1)
+    too_much = make_page(1) + "\n" * (files.MAX_PAGE_BYTES + 1)
     result = moviecli("load", "-", "--db", tmp_path / "catalog.db", input=too_much)
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == "moviecli: -: larger than 10 MB; not a title page (refused unread)"
@@ -412,9 +413,9 @@ def test_an_unreadable_file_is_reported_and_the_rest_loads() -> None:
 
 def test_read_errors_become_load_errors(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="is a directory"):
-        load.read_page_bytes(str(tmp_path))
+        files.read_page_bytes(str(tmp_path))
     with pytest.raises(LoadError, match="no such file or directory"):
-        load.read_page_bytes(str(tmp_path / "gone.txt"))
+        files.read_page_bytes(str(tmp_path / "gone.txt"))
 
 
 # Exit codes, --quiet, --strict, progress

@@ -8,21 +8,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import run
 
-import moviecli.load
-from moviecli.cli import app
+import moviecli.load.prepare
+import moviecli.reparse
 from moviecli.errors import ParseError
 from moviecli.models import Title
 
 ROBUST = Path(__file__).parent / "fixtures" / "robust"
 GOOD = ("ferryman-1964.txt", "cp1252-cafe-noel-1973.txt", "crlf-lanterns-at-dusk-1972.txt")
-
-runner = CliRunner()
-
-
-def run(*args: str | Path):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture
@@ -51,13 +45,6 @@ def imports_json(db: Path, *extra: str) -> list[dict]:
     result = run("imports", "--db", db, "--format", "json", *extra)
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
-
-
-@pytest.mark.parametrize("command", ["reparse", "imports", "check"])
-def test_every_maintenance_command_has_help_with_an_example(command: str) -> None:
-    result = run(command, "--help")
-    assert result.exit_code == 0
-    assert "Example: moviecli " + command in result.stdout
 
 
 # imports
@@ -175,7 +162,7 @@ def test_reparse_needs_no_files_and_reports_each_changed_title(
     loaded: Path, pages: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.rmtree(pages)
-    parse_page = moviecli.load.parse_page
+    parse_page = moviecli.load.prepare.parse_page
 
     def newer_parser(text: str) -> Title:
         record = parse_page(text)
@@ -184,8 +171,8 @@ def test_reparse_needs_no_files_and_reports_each_changed_title(
             record.genres.append("Mystery")
         return record
 
-    monkeypatch.setattr(moviecli.load, "parse_page", newer_parser)
-    monkeypatch.setattr(moviecli.load, "PARSER_VERSION", "test-2")
+    monkeypatch.setattr(moviecli.load.prepare, "parse_page", newer_parser)
+    monkeypatch.setattr(moviecli.reparse, "PARSER_VERSION", "test-2")
     result = run("reparse", "--db", loaded)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "Lanterns at Dusk (1972)\n"
@@ -201,7 +188,7 @@ def test_reparse_needs_no_files_and_reports_each_changed_title(
 def test_reparse_reports_a_page_the_parser_now_refuses_and_keeps_its_title(
     loaded: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parse_page = moviecli.load.parse_page
+    parse_page = moviecli.load.prepare.parse_page
 
     def stricter_parser(text: str) -> Title:
         record = parse_page(text)
@@ -209,7 +196,7 @@ def test_reparse_reports_a_page_the_parser_now_refuses_and_keeps_its_title(
             raise ParseError("no title found")
         return record
 
-    monkeypatch.setattr(moviecli.load, "parse_page", stricter_parser)
+    monkeypatch.setattr(moviecli.load.prepare, "parse_page", stricter_parser)
     result = run("reparse", "--db", loaded, "--quiet")
     assert result.exit_code == 1
     assert result.stderr.endswith("ferryman-1964.txt: no title found\n")

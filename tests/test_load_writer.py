@@ -1,4 +1,4 @@
-"""db.PageWriter (issue 5): pages written in bulk keep every guarantee of one page at a time.
+"""PageWriter (issue 5): pages written in bulk keep every guarantee of one page at a time.
 
 A page the database refuses fails alone; a copy of a page or a second version of a title in the
 same batch comes out as if written one after the other; the person-id cache never hands out an id
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from moviecli import db
+from moviecli import db, save
+from moviecli.load.writer import NewPage, PageWriter, Refused
 from moviecli.models import BoxOffice, CastMember, Title
 
 
@@ -30,9 +31,7 @@ def conn(database: Path) -> Iterator[sqlite3.Connection]:
     connection.close()
 
 
-def page(
-    n: int, *, title: str | None = None, cast: tuple[str, ...] = ("Ada Holm",), kind: str = "budget"
-) -> db.NewPage:
+def page(n: int, *, title: str | None = None, cast: tuple[str, ...] = ("Ada Holm",), kind: str = "budget") -> NewPage:
     record = Title(
         title=title or f"Film {n}",
         year=1990,
@@ -42,7 +41,7 @@ def page(
         box_office=[BoxOffice(kind, 1000 * n, "USD")],
         trivia=[f"Fact {n}"],
     )
-    return db.NewPage(f"film-{n}.txt", f"sha-{n}", f"text {n}", "utf-8", record)
+    return NewPage(f"film-{n}.txt", f"sha-{n}", f"text {n}", "utf-8", record)
 
 
 def count(conn: sqlite3.Connection, table: str) -> int:
@@ -50,12 +49,12 @@ def count(conn: sqlite3.Connection, table: str) -> int:
 
 
 def test_a_page_the_database_refuses_fails_alone(conn: sqlite3.Connection) -> None:
-    writer = db.PageWriter(conn, "test")
+    writer = PageWriter(conn, "test")
     bad = page(2, cast=("Only In The Bad Page",), kind="not-a-kind")  # breaks box_office's CHECK
     with writer.transaction():
         outcomes = writer.write([page(1), bad, page(3)])
     assert outcomes[0] == "loaded" and outcomes[2] == "loaded"
-    assert isinstance(outcomes[1], db.Refused)
+    assert isinstance(outcomes[1], Refused)
     assert outcomes[1].reason.startswith("database refused the page: CHECK constraint failed")
     assert [r[0] for r in conn.execute("SELECT title FROM titles ORDER BY id")] == ["Film 1", "Film 3"]
     assert count(conn, "pages") == 2
@@ -69,7 +68,7 @@ def test_a_page_the_database_refuses_fails_alone(conn: sqlite3.Connection) -> No
 
 
 def test_copies_and_versions_in_one_batch_come_out_as_if_written_in_turn(conn: sqlite3.Connection) -> None:
-    writer = db.PageWriter(conn, "test")
+    writer = PageWriter(conn, "test")
     first = page(1)
     second = page(5, title="Film 1")  # a second version of Film 1
     with writer.transaction():
@@ -86,7 +85,7 @@ def test_copies_and_versions_in_one_batch_come_out_as_if_written_in_turn(conn: s
 
 
 def test_a_replaced_title_keeps_its_id_and_imdb_id(conn: sqlite3.Connection) -> None:
-    writer = db.PageWriter(conn, "test")
+    writer = PageWriter(conn, "test")
     with writer.transaction():
         writer.write([page(1)])
     conn.execute("UPDATE titles SET imdb_id = 'tt0000001'")
@@ -99,7 +98,7 @@ def test_a_replaced_title_keeps_its_id_and_imdb_id(conn: sqlite3.Connection) -> 
 def test_the_person_cache_starts_again_when_another_connection_has_written(
     conn: sqlite3.Connection, database: Path
 ) -> None:
-    writer = db.PageWriter(conn, "test")
+    writer = PageWriter(conn, "test")
     with writer.transaction():
         writer.write([page(1)])
     (ada,) = conn.execute("SELECT id FROM people WHERE name = 'Ada Holm'").fetchone()
@@ -115,7 +114,7 @@ def test_the_person_cache_starts_again_when_another_connection_has_written(
         "SELECT c.person_id FROM credits c JOIN titles t ON t.id = c.title_id WHERE t.title = 'Film 2' AND c.role = 'actor'"
     ).fetchone()[0]
     assert credited == second
-    assert db.save_title(conn, page(3).record, 1)[0] > 0  # the one-title path agrees
+    assert save.save_title(conn, page(3).record, 1)[0] > 0  # the one-title path agrees
     assert (
         conn.execute(
             "SELECT c.person_id FROM credits c JOIN titles t ON t.id = c.title_id WHERE t.title = 'Film 3' AND c.role = 'actor'"
@@ -125,7 +124,7 @@ def test_the_person_cache_starts_again_when_another_connection_has_written(
 
 
 def test_a_rolled_back_transaction_leaves_no_cached_people(conn: sqlite3.Connection) -> None:
-    writer = db.PageWriter(conn, "test")
+    writer = PageWriter(conn, "test")
     with pytest.raises(KeyboardInterrupt), writer.transaction():
         writer.write([page(1, cast=("Gone Again",))])
         raise KeyboardInterrupt

@@ -10,19 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from moviecli.cli import app
+from conftest import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 HARBOUR = Path(__file__).parent / "fixtures" / "load" / "harbour-lights-1987.txt"
-
-runner = CliRunner()
-
-
-def run(*args: str | Path, input: str | None = None):
-    return runner.invoke(app, [str(a) for a in args], input=input)
 
 
 def show_json(db: Path, title: str, *extra: str) -> dict:
@@ -289,17 +281,6 @@ def test_version_and_python_dash_m() -> None:
     assert result.returncode == 0
     assert result.stdout.startswith("moviecli ")
     assert result.stderr == ""
-
-
-def test_every_command_has_help_with_an_example() -> None:
-    import typer.main
-
-    group = typer.main.get_command(app)
-    assert group.commands, "no commands"
-    for name in group.commands:
-        result = run(name, "--help")
-        assert result.exit_code == 0, name
-        assert "Example:" in result.stdout, f"{name} --help has no example"
 
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"

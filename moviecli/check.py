@@ -1,55 +1,16 @@
-"""Looking after the catalog: the record of runs (`moviecli imports`) and its health (`moviecli check`).
+"""The catalog's health and size: SQLite's own checks and row counts (`moviecli check`, `moviecli stats`).
 
-Read-only: both work on a connection from `db.connect_read`, so they can run while a load is going on.
+Read-only: it works on a connection from `db.connect_read`, so it can run while a load is going on.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
-IMPORT_COLUMNS = (
-    "id",
-    "command",
-    "started_at",
-    "finished_at",
-    "sources",
-    "loaded",
-    "replaced",
-    "unchanged",
-    "failed",
-    "failures",
-)
 # The tables `check` counts: what a title is made of, and where it came from.
 COUNTED_TABLES = ("titles", "people", "credits", "genres", "reviews", "box_office", "pages", "imports")
-
-
-def import_rows(
-    conn: sqlite3.Connection, limit: int | None = None, *, structured: bool = False
-) -> list[tuple[Any, ...]]:
-    """The recorded runs, newest first. A run with no finished_at is still going, or was killed.
-
-    `sources` and `failures` are lists when `structured` (for JSON output), else one line of text
-    each: "path: reason; path: reason".
-    """
-    sql = f"SELECT {', '.join(IMPORT_COLUMNS)} FROM imports ORDER BY id DESC"
-    params: tuple[int, ...] = ()
-    if limit is not None:
-        sql += " LIMIT ?"
-        params = (limit,)
-    rows = []
-    for row in conn.execute(sql, params):
-        values = dict(zip(IMPORT_COLUMNS, row, strict=True))
-        sources, failures = json.loads(values["sources"]), json.loads(values["failures"])
-        if structured:
-            values["sources"], values["failures"] = sources, failures
-        else:
-            values["sources"] = " ".join(sources)
-            values["failures"] = "; ".join(f"{f['path']}: {f['reason']}" for f in failures)
-        rows.append(tuple(values.values()))
-    return rows
 
 
 @dataclass
@@ -80,3 +41,23 @@ def check(conn: sqlite3.Connection) -> CheckResult:
     except sqlite3.DatabaseError as e:  # damage bad enough that the checks themselves cannot run
         return CheckResult([str(e)], [], {})
     return CheckResult(integrity, fk_errors, counts)
+
+
+def table_counts(conn: sqlite3.Connection) -> tuple[list[str], Iterator[tuple[str, int]]]:
+    """How many rows each table of the catalog holds, by table name (full-text internals left out)."""
+    columns = ["table", "rows"]
+    names = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
+            " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+        )
+    ]
+
+    def rows() -> Iterator[tuple[str, int]]:
+        for name in names:
+            # An identifier from the schema itself, not user input: it cannot be a parameter.
+            quoted = '"' + name.replace('"', '""') + '"'
+            yield name, conn.execute(f"SELECT count(*) FROM {quoted}").fetchone()[0]
+
+    return columns, rows()

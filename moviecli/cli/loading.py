@@ -1,0 +1,132 @@
+"""The loading commands: pages (load, reparse) and IMDb's dataset files (load-imdb). They write."""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from moviecli import db
+from moviecli.cli.common import DbOption, QuietOption, db_path, emit, fail
+
+app = typer.Typer()
+
+
+@app.command()
+def load(
+    sources: Annotated[list[str], typer.Argument(help="Page files, folders (recursive *.txt), or - for stdin.")],
+    db_option: DbOption = None,
+    quiet: QuietOption = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad page and load nothing.")] = False,
+) -> None:
+    """Load title pages into the catalog; a page already there is replaced, an unchanged one skipped.
+
+    Example: moviecli load ~/movies/pages/ --db catalog.db
+    """
+    from moviecli.load import Failure, load_paths
+
+    conn = db.connect_write(db_path(db_option))
+
+    def report_failure(failure: Failure) -> None:
+        # On a terminal, clear the progress bar's line first; the bar redraws itself below the error.
+        clear = "\r\x1b[K" if progress else ""
+        typer.echo(f"{clear}moviecli: {failure.path}: {failure.reason}", err=True)
+
+    progress = None
+
+    def start_progress(total: int) -> None:
+        # Sized from load_paths' own walk of the folders: they are not walked a second time.
+        nonlocal progress
+        if not quiet and sys.stderr.isatty():
+            progress = typer.progressbar(length=total, label="Loading", file=sys.stderr)
+            progress.__enter__()
+
+    def advance(_path: str) -> None:
+        if progress:
+            progress.update(1)
+
+    try:
+        report = load_paths(
+            conn,
+            sources,
+            strict=strict,
+            on_start=start_progress,
+            on_page=advance,
+            on_failure=report_failure,
+        )
+    finally:
+        if progress:
+            progress.__exit__(None, None, None)
+        conn.close()
+    if strict and report.failed:
+        typer.echo("moviecli: --strict: nothing loaded from this run", err=True)
+    if not quiet:
+        typer.echo(report.summary(), err=True)
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+def reparse(db_option: DbOption = None, quiet: QuietOption = False) -> None:
+    """Re-parse every stored page with the current parser; prints each title whose record changed.
+
+    The page files are not needed: their text is kept in the catalog. Changed titles go to
+    stdout, one a line; failures and the summary to stderr.
+
+    Example: moviecli reparse --db catalog.db
+    """
+    from moviecli.load import Failure
+    from moviecli.reparse import reparse_all
+
+    path = db_path(db_option)
+    if not path.is_file():
+        fail(f"no database at {path} (run 'moviecli load' first, or pass --db)")
+    conn = db.connect_write(path)
+
+    def report_failure(failure: Failure) -> None:
+        typer.echo(f"moviecli: {failure.path}: {failure.reason}", err=True)
+
+    try:
+        report = reparse_all(conn, on_failure=report_failure)
+    finally:
+        conn.close()
+    emit(("title",), ((name,) for name in report.changed_titles), "tsv", headers=False)
+    if not quiet:
+        typer.echo(f"{report.replaced} changed, {report.unchanged} unchanged, {report.failed} failed", err=True)
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command("load-imdb")
+def load_imdb(
+    directory: Annotated[Path, typer.Argument(help="Folder of IMDb dataset files (*.tsv.gz or *.tsv).")],
+    only: Annotated[
+        str | None,
+        typer.Option("--only", help="Import only these files: names,basics,ratings,episode,crew,principals,akas."),
+    ] = None,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option(
+            "--allow-shrink",
+            help="Import a file even if it has fewer than half the rows of the last import (else: refused as cut off).",
+        ),
+    ] = False,
+    db_option: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Import IMDb's dataset files in one transaction: adds, updates and removes rows, merged with pages.
+
+    Example: moviecli load-imdb ~/imdb/ --only ratings,basics
+    """
+    from moviecli import imdb
+
+    try:
+        wanted = imdb.parse_only(only)
+    except imdb.ImdbError as e:
+        raise typer.BadParameter(str(e).removeprefix("--only: "), param_hint="'--only'") from None
+    files = imdb.find_files(directory, wanted)
+    conn = db.connect_write(db_path(db_option))
+    try:
+        report = imdb.import_files(conn, files, allow_shrink=allow_shrink)
+    finally:
+        conn.close()
+    if not quiet:
+        typer.echo(f"moviecli: load-imdb: {report.summary()}", err=True)

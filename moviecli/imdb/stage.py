@@ -1,0 +1,299 @@
+"""Staging, in worker processes: each file copied into a scratch SQLite file of its own, then checked and
+converted there set-based (ids, nulls, kinds, characters, name keys, crew lists to rows, AKAs deduplicated),
+so that the catalog's transaction only joins and inserts."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from functools import partial
+from itertools import chain
+from operator import itemgetter
+from pathlib import Path
+
+from moviecli import db
+from moviecli.errors import ImdbError, MovieCliError
+from moviecli.imdb.files import DATASETS, Rows
+from moviecli.imdb.sql import num
+
+# titleType -> kind (vocabulary.KINDS). tvShort is a short made for TV; tvPilot is an unsold pilot,
+# watched as a standalone TV film and linked to no series. A type IMDb adds later is skipped and
+# counted, rather than failing the nightly run.
+KIND_OF_TYPE = {
+    "movie": "movie",
+    "short": "short",
+    "tvShort": "short",
+    "tvSeries": "tv_series",
+    "tvMiniSeries": "tv_mini_series",
+    "tvMovie": "tv_movie",
+    "tvPilot": "tv_movie",
+    "tvEpisode": "tv_episode",
+    "tvSpecial": "tv_special",
+    "video": "video",
+    "videoGame": "video_game",
+}
+
+
+# Principals' categories that are cast ('actor' credits), with the note they carry. Directors and
+# writers come complete and in order from title.crew; the other crafts (producer, composer,
+# cinematographer, editor, ...) have no role in the catalog, whose roles are a page's.
+CAST_CATEGORIES = {
+    "actor": None,
+    "actress": None,
+    "self": None,
+    "archive_footage": "archive footage",
+    "archive_sound": "archive sound",
+}
+
+
+# Worker processes staging files at once: one per core, at most this many (memory: each holds a
+# 1 MB block in flight and a 16 MB page cache).
+MAX_WORKERS = 3
+
+
+# Staging (in a worker process, on a scratch database of its own): each file is first copied as
+# it is into a raw table x_<name> (fields as text, '\N' and all), binding each row's list of
+# strings straight from the split; checking, converting and keying then happen set-based in
+# SQLite (PREPARE), which is several times faster than doing it row by row here.
+# name -> (columns of the raw table, fields kept, filter of rows kept (Python, on a whole block)).
+_CAST = frozenset(CAST_CATEGORIES)
+
+
+# name -> (columns of the raw table, fields kept, rows kept (a filter over a whole block), maxsplit).
+RAW: dict[str, tuple[str, tuple[int, ...], Callable[[list[list[str]]], list[list[str]]] | None, int]] = {
+    "names": ("nconst, name, birth INTEGER, death INTEGER", (0, 1, 2, 3), None, 4),
+    "basics": (
+        "tconst, ttype, title, original, year INTEGER, end_year INTEGER, runtime INTEGER, genres",
+        (0, 1, 2, 3, 5, 6, 7, 8),
+        None,
+        -1,
+    ),
+    "ratings": ("tconst, rating REAL, votes INTEGER", (0, 1, 2), None, -1),
+    "episode": ("tconst, parent, season INTEGER, episode INTEGER", (0, 1, 2, 3), None, -1),
+    "crew": ("tconst, directors, writers", (0, 1, 2), None, -1),
+    # Only cast: the other categories have no role in the catalog (see CAST_CATEGORIES).
+    "principals": (
+        "tconst, ordering INTEGER, nconst, category, characters",
+        (0, 1, 2, 3, 5),
+        lambda rows: [r for r in rows if r[3] in _CAST],
+        -1,
+    ),
+    # Split in four: the last part ends with isOriginalTitle, and the original title's own row
+    # only repeats originalTitle.
+    "akas": (
+        "tconst, ordering INTEGER, title",
+        (0, 1, 2),
+        lambda rows: [r for r in rows if not r[3].endswith("\t1")],
+        3,
+    ),
+}
+
+
+# The id columns of each raw table, checked before use: 'tt' or 'nm' and digits (7 or 8 of them).
+ID_COLUMNS = {
+    "names": ("nconst",),
+    "basics": ("tconst",),
+    "ratings": ("tconst",),
+    "episode": ("tconst", "parent"),
+    "crew": ("tconst",),
+    "principals": ("tconst", "nconst"),
+    "akas": ("tconst",),
+}
+
+
+def _nulls(*columns: str) -> str:
+    return ", ".join(f"nullif({c}, '\\N')" for c in columns)
+
+
+def stage_file(conn: sqlite3.Connection, name: str, path: Path) -> int:
+    """Stream one file into the raw table x_<name>, check its ids, and prepare r_<name> from it.
+
+    Runs in a worker on a scratch database of its own: the conversions (ids to integers, nulls,
+    kinds, characters, name keys, crew lists to rows, AKAs deduplicated) run here, in parallel,
+    so that the catalog's transaction only joins and inserts. Returns the rows read.
+    """
+    columns, keep, choose, maxsplit = RAW[name]
+    conn.execute(f"CREATE TABLE x_{name} ({columns})")
+    rows = Rows(path, len(DATASETS[name][1]), maxsplit)
+    pick = itemgetter(*keep)
+    blocks = rows.blocks() if choose is None else map(choose, rows.blocks())
+    marks = ", ".join("?" * len(keep))
+    # One transaction on the staging database only: the catalog is not locked while files are read.
+    conn.execute("BEGIN")
+    try:
+        conn.executemany(f"INSERT INTO x_{name} VALUES ({marks})", chain.from_iterable(map(partial(map, pick), blocks)))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    for column in ID_COLUMNS[name]:
+        prefix = "nm" if column in ("nconst",) or name == "names" else "tt"
+        nullable = f" AND {column} != '\\N'" if column == "parent" else ""
+        bad = conn.execute(
+            f"SELECT {column} FROM x_{name} WHERE ({column} NOT GLOB '{prefix}[0-9]*'"
+            f" OR {column} GLOB '??*[^0-9]*'){nullable} LIMIT 1"
+        ).fetchone()
+        if bad:
+            raise ImdbError(f"{path}: {bad[0][:40]!r} is not an IMDb id ({column})")
+    conn.create_function("name_key", 1, db.name_key, deterministic=True)
+    conn.execute("BEGIN")
+    for statement in PREPARE[name]:
+        conn.execute(statement)
+    conn.execute(f"DROP TABLE x_{name}")
+    conn.execute("COMMIT")
+    return rows.count
+
+
+# db.name_key in SQL: SQLite's lower() is exact for printable ASCII with single inner spaces,
+# which is nearly every name; only the others pay for a call into Python.
+_NAME_KEY = (
+    "CASE WHEN name GLOB '*[^ -~]*' OR name GLOB '*  *' OR name GLOB ' *' OR name GLOB '* '"
+    " THEN name_key(name) ELSE lower(name) END"
+)
+
+
+_KIND = "CASE ttype " + " ".join(f"WHEN '{t}' THEN '{k}'" for t, k in KIND_OF_TYPE.items()) + " END"
+
+
+# characters is a JSON array (["Ben Sanderson"]): several names are joined with " / ". Most
+# have no escapes and are cut out with string functions; the rest go through json_each.
+_CHARACTER = (
+    "CASE WHEN characters = '\\N' THEN NULL"
+    " WHEN instr(characters, '\\') = 0 AND characters GLOB '[[]\"*\"]'"
+    " THEN replace(substr(characters, 3, length(characters) - 4), '\",\"', ' / ')"
+    " WHEN json_valid(characters) THEN (SELECT group_concat(value, ' / ') FROM json_each(characters))"
+    " ELSE characters END"
+)
+
+
+_NOTE = "CASE category " + " ".join(f"WHEN '{c}' THEN '{n}'" for c, n in CAST_CATEGORIES.items() if n) + " END"
+
+
+def _crew_rows() -> str:
+    # Most lists hold one id; the others (nm..,nm..) are made JSON arrays by hand (ids hold only [nm0-9]).
+    parts = []
+    for role, column in (("director", "directors"), ("writer", "writers")):
+        valid = f"{column} != '\\N' AND {column} NOT GLOB '*[^nm0-9,]*'"
+        parts.append(
+            f"SELECT {num('tconst')} AS tnum, '{role}' AS role, 0 AS position, {num(column)} AS nnum"
+            f" FROM x_crew WHERE {valid} AND instr({column}, ',') = 0"
+        )
+        parts.append(
+            f"SELECT {num('tconst')}, '{role}', j.key, {num('j.value')}"
+            f" FROM x_crew, json_each('[\"' || replace({column}, ',', '\",\"') || '\"]') j"
+            f" WHERE {valid} AND instr({column}, ',') > 0"
+        )
+    return " UNION ALL ".join(parts)
+
+
+# name -> the statements that make r_<name> (what the apply reads) from x_<name> (the file as read).
+PREPARE: dict[str, tuple[str, ...]] = {
+    "names": (
+        "CREATE TABLE r_names (nnum INTEGER PRIMARY KEY, name TEXT, birth INTEGER, death INTEGER, name_key TEXT)",
+        f"INSERT OR REPLACE INTO r_names SELECT {num('nconst')}, name, {_nulls('birth', 'death')}, {_NAME_KEY}"
+        " FROM x_names WHERE name != '\\N'",
+    ),
+    "basics": (
+        "CREATE TABLE r_basics (tnum INTEGER PRIMARY KEY, kind TEXT, title TEXT, original_title TEXT,"
+        " year INTEGER, end_year INTEGER, runtime INTEGER, genres TEXT)",
+        # An original title equal to the title is no news: a page leaves it empty too.
+        f"INSERT OR REPLACE INTO r_basics SELECT {num('tconst')}, {_KIND}, title, nullif(nullif(original, '\\N'), title),"
+        f" {_nulls('year', 'end_year', 'runtime', 'genres')} FROM x_basics WHERE title != '\\N' AND {_KIND} IS NOT NULL",
+    ),
+    "ratings": (
+        "CREATE TABLE r_ratings (tnum INTEGER PRIMARY KEY, rating REAL, votes INTEGER)",
+        f"INSERT OR REPLACE INTO r_ratings SELECT {num('tconst')}, {_nulls('rating', 'votes')} FROM x_ratings",
+    ),
+    "episode": (
+        f"CREATE TABLE r_episode AS SELECT {num('tconst')} AS tnum,"
+        f" CASE WHEN parent != '\\N' THEN {num('parent')} END AS parent,"
+        f" nullif(season, '\\N') AS season, nullif(episode, '\\N') AS episode FROM x_episode",
+    ),
+    "crew": (
+        f"CREATE TABLE r_crew AS SELECT * FROM ({_crew_rows()}) ORDER BY tnum, role, position",
+        # Ids listed, valid or not: those not credited are counted as skipped.
+        "CREATE TABLE r_crew_listed AS SELECT sum(length(c) - length(replace(c, ',', '')) + 1) AS n"
+        " FROM (SELECT directors AS c FROM x_crew UNION ALL SELECT writers FROM x_crew) WHERE c != '\\N'",
+    ),
+    # ordering is 1-based and shared by every category of a title; positions are 0-based like a page's.
+    "principals": (
+        f"CREATE TABLE r_principals AS SELECT {num('tconst')} AS tnum, ordering - 1 AS position,"
+        f" {num('nconst')} AS nnum, {_CHARACTER} AS character, {_NOTE} AS note FROM x_principals",
+    ),
+    # One row per distinct alternative title (the file repeats a title for every region), in the
+    # file's order.
+    "akas": (
+        f"CREATE TABLE r_akas AS SELECT {num('tconst')} AS tnum, min(ordering) - 1 AS position, title"
+        " FROM x_akas WHERE title != '\\N' GROUP BY tconst, title ORDER BY 1, 2",
+    ),
+}
+
+
+def stage_files(files: dict[str, Path], scratch: Path) -> dict[str, tuple[int, float]]:
+    """Read every file into its own SQLite file scratch/<name>.db (table r_<name>), in parallel.
+
+    Each file is read by a worker process (one per core, up to MAX_WORKERS), biggest first; the
+    first error stops the others. Returns rows read and seconds per file.
+    """
+    jobs = sorted(files, key=lambda name: files[name].stat().st_size, reverse=True)
+    workers = min(len(jobs), os.cpu_count() or 1, MAX_WORKERS)
+    if workers <= 1:
+        return {name: _stage_into(name, str(files[name]), str(scratch / f"{name}.db"))[1] for name in jobs}
+    # fork: a worker needs nothing but this module, already loaded, and never touches the catalog's
+    # connection; this process has no other thread when it forks. Each worker reads one file.
+    context = multiprocessing.get_context("fork")
+    done = context.SimpleQueue()
+    pending = list(reversed(jobs))
+    running: dict[str, multiprocessing.process.BaseProcess] = {}
+    results: dict[str, tuple[int, float]] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                name = pending.pop()
+                running[name] = context.Process(
+                    target=_stage_worker, args=(done, name, str(files[name]), str(scratch / f"{name}.db")), daemon=True
+                )
+                running[name].start()
+            while done.empty():
+                for name, process in running.items():
+                    if not process.is_alive() and done.empty():
+                        raise ImdbError(f"{files[name]}: the process reading it died (exit code {process.exitcode})")
+                time.sleep(0.01)
+            name, outcome = done.get()
+            running.pop(name).join()
+            if isinstance(outcome, BaseException):
+                raise outcome
+            results[name] = outcome
+    finally:
+        for process in running.values():  # the first error stops the others
+            process.kill()
+            process.join()
+    return results
+
+
+def _stage_worker(done: object, name: str, path: str, scratch: str) -> None:
+    """A worker process: stage one file, then report (name, (rows, seconds)) or (name, error) on `done`."""
+    try:
+        outcome: object = _stage_into(name, path, scratch)[1]
+    except BaseException as e:  # reported to the parent, which raises it
+        outcome = e if isinstance(e, MovieCliError | sqlite3.Error | OSError) else ImdbError(f"{path}: {e!r}")
+    done.put((name, outcome))  # type: ignore[attr-defined]
+
+
+def _stage_into(name: str, path: str, scratch: str) -> tuple[str, tuple[int, float]]:
+    """In a worker: stage one file into a new SQLite file of its own (no journal: it is scratch)."""
+    t0 = time.monotonic()
+    gc.disable()
+    conn = sqlite3.connect(scratch, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA cache_size = -16384")
+        read = stage_file(conn, name, Path(path))
+    finally:
+        conn.close()
+    return name, (read, time.monotonic() - t0)

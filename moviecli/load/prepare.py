@@ -1,0 +1,172 @@
+"""Pages read, hashed and parsed, in the order of their paths: in worker processes when there are many.
+
+Reading and hashing happen in this process, parsing in worker processes; only the loading
+process writes. Files the unchanged rule (unchanged.py) vouches for are not read at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import multiprocessing
+import os
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Generator, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from moviecli.errors import LoadError, ParseError
+from moviecli.load.files import STDIN, decode_page, read_page
+from moviecli.load.unchanged import FileState, current_hashes, known_files, unchanged_unread
+from moviecli.models import Title
+from moviecli.parse import parse_page
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+
+PARALLEL_FROM = 64  # below this many pages, worker processes cost more than they save
+CHUNK_PAGES = 16  # pages a worker prepares per task
+IN_FLIGHT_CHUNKS = 4  # tasks per worker queued ahead of the writer: busy workers, bounded memory
+SCAN_PAGES = 256  # files stat-checked or read and hashed per look-up of known files and hashes
+
+
+@dataclass
+class PreparedPage:
+    """A page read, hashed and parsed, ready to be written (or the reason it cannot be)."""
+
+    path: str
+    sha256: str = ""
+    text: str = ""
+    encoding: str = "utf-8"
+    record: Title | None = None
+    error: str | None = None
+    unchanged: bool = False
+    file: FileState | None = None  # the file as read, to record in page_files (not for stdin)
+
+
+def parse_text(text: str, encoding: str) -> Title:
+    """Parse a page's text; a page that was not UTF-8 carries a warning that its encoding was guessed.
+
+    Used for new files and for stored pages alike, so a re-parse gives the same record as the load.
+    """
+    record = parse_page(text)
+    if encoding not in ("utf-8", "utf-16"):
+        record.warnings.append(f"file is not UTF-8; decoded as {encoding}")
+    return record
+
+
+def prepare_page(path: str, known_hashes: set[str] | frozenset[str] = frozenset()) -> PreparedPage:
+    """Read, hash and parse one page. Pure of the database, so it can run anywhere."""
+    page, data = _read_hashed(path, time.time_ns())
+    if data is not None and page.sha256 in known_hashes:
+        page.unchanged = True
+        return page
+    return page if data is None else _parse_read(page, data)
+
+
+def _read_hashed(path: str, run_started_ns: int) -> tuple[PreparedPage, bytes | None]:
+    """Read and hash a page; the bytes still to parse, or None when it could not be read."""
+    page = PreparedPage(path)
+    try:
+        data, info = read_page(path)
+    except LoadError as e:
+        page.error = str(e)
+        return page, None
+    page.sha256 = hashlib.sha256(data).hexdigest()
+    if info is not None and info.st_size == len(data):  # else it changed while read: not recorded
+        page.file = FileState(
+            os.path.abspath(path),
+            info.st_size,
+            info.st_mtime_ns,
+            info.st_ctime_ns,
+            info.st_ino,
+            page.sha256,
+            run_started_ns,
+        )
+    return page, data
+
+
+def scanned(
+    conn: sqlite3.Connection, paths: list[str], run_started_ns: int
+) -> Iterator[tuple[PreparedPage, bytes | None]]:
+    """Pages in order, each with its bytes still to parse, or None when done (unchanged, or unreadable).
+
+    A file recorded in page_files is taken as unchanged without reading it when its metadata
+    says it is certainly the same; the others are read and hashed, and those whose hash is a
+    title's current page are unchanged. The database is asked SCAN_PAGES files at a time.
+    """
+    for start in range(0, len(paths), SCAN_PAGES):
+        block = paths[start : start + SCAN_PAGES]
+        absolute = {path: os.path.abspath(path) for path in block if path != STDIN}
+        known = known_files(conn, list(absolute.values()))
+        scanned: list[tuple[PreparedPage, bytes | None]] = []
+        for path in block:
+            state = known.get(absolute.get(path, ""))
+            if state is not None and unchanged_unread(path, state):
+                scanned.append((PreparedPage(path, sha256=state.sha256, unchanged=True), None))
+            else:
+                scanned.append(_read_hashed(path, run_started_ns))
+        current = current_hashes(conn, [page.sha256 for page, data in scanned if data is not None])
+        for page, data in scanned:
+            if data is not None and page.sha256 in current:
+                page.unchanged, data = True, None
+            yield page, data
+
+
+def _parse_read(page: PreparedPage, data: bytes) -> PreparedPage:
+    try:
+        page.text, page.encoding = decode_page(data)
+        page.record = parse_text(page.text, page.encoding)
+    except (LoadError, ParseError) as e:
+        page.error = str(e)
+    return page
+
+
+def _parse_in_worker(items: list[tuple[PreparedPage, bytes]]) -> list[PreparedPage]:
+    return [_parse_read(page, data) for page, data in items]
+
+
+def prepared_pages(
+    conn: sqlite3.Connection, paths: list[str], workers: int, run_started_ns: int
+) -> Generator[PreparedPage, None, None]:
+    """Prepared pages in the order of `paths`; parsed in worker processes when there are enough of them.
+
+    This process reads and hashes every file it must read itself and sends workers only the
+    bytes of changed pages: a re-run of an unchanged folder then costs no pickling round trip
+    per page, and starts no workers at all. The hash is of the very bytes that are parsed and
+    stored, so a file changing meanwhile cannot mismatch. At most IN_FLIGHT_CHUNKS chunks per
+    worker are parsed ahead of the writer: Pool.imap parsed as fast as it could and queued every
+    result here when writing was the slower part, which held ~1.3 GB for 100,000 pages
+    (measured, issue 5); the window keeps memory flat.
+    """
+    pages = scanned(conn, paths, run_started_ns)
+    if workers <= 1 or len(paths) < PARALLEL_FROM or STDIN in paths:
+        yield from (page if data is None else _parse_read(page, data) for page, data in pages)
+        return
+    with ExitStack() as stack:
+        pool = None
+        window: deque[tuple[list[PreparedPage], AsyncResult[list[PreparedPage]] | None]] = deque()
+        while chunk := list(itertools.islice(pages, CHUNK_PAGES)):
+            to_parse = [(page, data) for page, data in chunk if data is not None]
+            job = None
+            if to_parse:
+                if pool is None:
+                    # fork: workers inherit the parser already imported. If this process is
+                    # killed, the workers read EOF from the task pipe and exit with it.
+                    pool = stack.enter_context(multiprocessing.get_context("fork").Pool(workers))
+                job = pool.apply_async(_parse_in_worker, (to_parse,))
+            window.append(([page for page, _ in chunk], job))
+            if len(window) >= workers * IN_FLIGHT_CHUNKS:
+                yield from _in_order(*window.popleft())
+        while window:
+            yield from _in_order(*window.popleft())
+
+
+def _in_order(pages: list[PreparedPage], job: AsyncResult[list[PreparedPage]] | None) -> Iterator[PreparedPage]:
+    """A chunk's pages in order: those done when read as they are, the others as their worker parsed them."""
+    parsed = iter(job.get() if job else ())
+    for page in pages:
+        yield page if page.unchanged or page.error is not None else next(parsed)

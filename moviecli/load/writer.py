@@ -1,0 +1,302 @@
+"""Prepared pages -> the catalog: PageWriter (bulk writes, per-page fallback), batches, and --strict.
+
+- A page loads completely or not at all: pages are written in bulk inside a SAVEPOINT, and a
+  batch the database refuses is written again one SAVEPOINT per page, so a crash (even
+  `kill -9`) leaves only whole titles; batches are committed as they go, so a re-run finishes.
+- The write lock is held only while a batch is written (at most about BATCH_SECONDS), never while
+  files are read or parsed, and is left free for LOCK_GAP_SECONDS between batches, so an
+  overlapping run gets its turn instead of starving until the busy timeout.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, MutableSequence, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from moviecli import db, save
+from moviecli.load.prepare import PreparedPage
+from moviecli.load.report import Failure, LoadReport
+from moviecli.load.unchanged import FileState, current_hashes, record_files
+
+if TYPE_CHECKING:
+    from moviecli.models import Title
+
+BATCH_SECONDS = 0.25  # the longest a load holds the write lock at a time (give or take one WRITE_PAGES)
+# Between batches the lock stays free at least this long: SQLite's busy handler retries every
+# 100 ms once it has waited a while, so a waiting run (or `moviecli reparse`) always gets in.
+LOCK_GAP_SECONDS = 0.12
+MAX_PENDING = 256  # parsed pages waiting for the write lock, at most (a few MB)
+WRITE_PAGES = 64  # pages per bulk write: the time limit of a batch is checked between them
+MAX_RECORDS = 4096  # file states of unchanged pages waiting to be recorded, at most
+
+
+@dataclass
+class NewPage:
+    """A page read and parsed, to be saved: its path, the SHA-256 and text of the bytes parsed, its record."""
+
+    path: str
+    sha256: str
+    text: str
+    encoding: str
+    record: Title
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The database would not take a page (a constraint it breaks); the other pages still load."""
+
+    reason: str
+
+
+Outcome = Literal["loaded", "replaced", "unchanged"] | Refused
+
+
+def _not_the_pages_fault(e: sqlite3.DatabaseError) -> bool:
+    """A lock or a full or broken disk stops the whole run; anything else is the page's own doing."""
+    return isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "disk" in str(e))
+
+
+class PageWriter:
+    """Saves loaded pages for one run of `moviecli load`, many pages per statement.
+
+    Pages are written in bulk (one executemany per table for a whole batch) inside a SAVEPOINT;
+    if the database refuses the bulk write, it is rolled back and the batch written again page by
+    page, each in its own SAVEPOINT, so exactly the offending pages fail and a page still loads
+    completely or not at all. The caller decides how many pages make a batch; `transaction()`
+    holds the write lock around as many batches as it likes.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, parser_version: str) -> None:
+        self.conn = conn
+        self.parser_version = parser_version
+        self.people = save.PersonIds(conn)
+        # Bulk writes touch many index pages: 32 MB of page cache (default 2 MB) keeps the hot
+        # ones in memory. This connection only, and memory is bounded.
+        conn.execute("PRAGMA cache_size = -32768")
+        conn.execute("PRAGMA temp_store = MEMORY")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error (the people cache follows suit)."""
+        with db.transaction(self.conn):
+            self.people.begin()
+            try:
+                yield
+            except BaseException:
+                self.people.rollback()
+                raise
+        self.people.commit()
+
+    def write(self, pages: Sequence[NewPage]) -> list[Outcome]:
+        """Save pages inside the open transaction; an outcome per page, in order.
+
+        A page whose content is already a title's current page is unchanged (a concurrent run may
+        have loaded it since it was read); one whose identity is there replaces it.
+        """
+        outcomes: list[Outcome] = []
+        for group in _distinct_groups(pages):
+            mark = self.people.mark()
+            try:
+                with db.savepoint(self.conn, "pages"):
+                    outcomes += self._write_group(group)
+            except sqlite3.DatabaseError as e:
+                if _not_the_pages_fault(e):
+                    raise
+                self.people.rollback_to(mark)
+                outcomes += [self._write_alone(page) for page in group]
+        return outcomes
+
+    def _write_alone(self, page: NewPage) -> Outcome:
+        mark = self.people.mark()
+        try:
+            with db.savepoint(self.conn, "page"):
+                return self._write_group([page])[0]
+        except sqlite3.DatabaseError as e:
+            if _not_the_pages_fault(e):
+                raise
+            self.people.rollback_to(mark)
+            return Refused(f"database refused the page: {e}")
+
+    def _write_group(self, pages: Sequence[NewPage]) -> list[Outcome]:
+        """Pages of distinct content and identity: their page rows, titles and child rows in bulk."""
+        conn = self.conn
+        current = current_hashes(conn, [p.sha256 for p in pages])
+        todo = [p for p in pages if p.sha256 not in current]
+        stored = dict(db.select_in(conn, "SELECT sha256, id FROM pages WHERE sha256 IN ({})", [p.sha256 for p in todo]))
+        conn.executemany(
+            "UPDATE pages SET path = ?, parser_version = ? WHERE id = ?",
+            [(p.path, self.parser_version, stored[p.sha256]) for p in todo if p.sha256 in stored],
+        )
+        first = db.next_id(conn, "pages")
+        new = [p for p in todo if p.sha256 not in stored]
+        loaded_at = db.now()
+        rows = [
+            (first + i, p.path, p.sha256, p.text, p.encoding, loaded_at, self.parser_version) for i, p in enumerate(new)
+        ]
+        conn.executemany(
+            "INSERT INTO pages (id, path, sha256, text, encoding, loaded_at, parser_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        stored.update((sha256, page_id) for page_id, _, sha256, *_ in rows)
+        saved = iter(save.save_titles(conn, [(p.record, stored[p.sha256]) for p in todo], self.people))
+        return ["unchanged" if p.sha256 in current else ("replaced" if next(saved)[1] else "loaded") for p in pages]
+
+    def record_files(self, files: Sequence[FileState]) -> None:
+        """Remember what each file was when read (inside the transaction); see unchanged.py."""
+        record_files(self.conn, files)
+
+
+def _distinct_groups(pages: Sequence[NewPage]) -> list[list[NewPage]]:
+    """Consecutive runs of pages with no content or identity twice, so that each run can be written in bulk.
+
+    A second copy of a page in one batch must come out unchanged, and a second version of a title
+    must replace the first, as if written one after the other: a repeat starts a new group.
+    """
+    groups: list[list[NewPage]] = [[]]
+    hashes: set[str] = set()
+    identities: set[tuple[str, int, str]] = set()
+    for page in pages:
+        key = save.identity(page.record)
+        if page.sha256 in hashes or key in identities:
+            groups.append([])
+            hashes.clear()
+            identities.clear()
+        groups[-1].append(page)
+        hashes.add(page.sha256)
+        identities.add(key)
+    return [g for g in groups if g]
+
+
+def _new_page(page: PreparedPage) -> NewPage:
+    assert page.record is not None
+    return NewPage(page.path, page.sha256, page.text, page.encoding, page.record)
+
+
+def _count(page: PreparedPage, outcome: Outcome, report: LoadReport, fail: Callable[[Failure], None]) -> bool:
+    """Count a written page's outcome; False when the database refused it."""
+    if isinstance(outcome, Refused):
+        fail(Failure(page.path, outcome.reason))
+        return False
+    if outcome == "loaded":
+        report.loaded += 1
+    elif outcome == "replaced":
+        report.replaced += 1
+    else:  # a concurrent run loaded the same page meanwhile
+        report.unchanged += 1
+    return True
+
+
+def _write_batch(
+    writer: PageWriter,
+    pending: deque[PreparedPage],
+    records: list[FileState],
+    report: LoadReport,
+    fail: Callable[[Failure], None],
+) -> None:
+    """Write pending pages in one transaction, for at most about BATCH_SECONDS, and the files' states.
+
+    The pages go WRITE_PAGES at a time in bulk; those not written in time wait for the next batch.
+    """
+    with writer.transaction():
+        started = time.monotonic()
+        while pending and time.monotonic() - started < BATCH_SECONDS:
+            batch = [pending.popleft() for _ in range(min(WRITE_PAGES, len(pending)))]
+            for page, outcome in zip(batch, writer.write([_new_page(p) for p in batch]), strict=True):
+                if _count(page, outcome, report, fail) and page.file:
+                    records.append(page.file)
+        writer.record_files(records)
+    records.clear()
+
+
+def _sort_page(
+    page: PreparedPage,
+    report: LoadReport,
+    pending: MutableSequence[PreparedPage],
+    records: list[FileState],
+    fail: Callable[[Failure], None],
+    on_page: Callable[[str], None] | None,
+) -> None:
+    """One prepared page goes where it belongs: a failure, an unchanged file to record, or a page to write."""
+    if page.error is not None:
+        fail(Failure(page.path, page.error))
+    elif page.unchanged:
+        report.unchanged += 1
+        if page.file:
+            records.append(page.file)
+    else:
+        pending.append(page)
+    if on_page:
+        on_page(page.path)
+
+
+def load_in_batches(
+    writer: PageWriter,
+    pages: Iterator[PreparedPage],
+    report: LoadReport,
+    fail: Callable[[Failure], None],
+    on_page: Callable[[str], None] | None,
+) -> None:
+    pending: deque[PreparedPage] = deque()
+    records: list[FileState] = []  # unchanged files read this run: recorded so the next run need not
+    next_write = time.monotonic()
+    for page in pages:
+        _sort_page(page, report, pending, records, fail, on_page)
+        if (pending or records) and (
+            time.monotonic() >= next_write or len(pending) >= MAX_PENDING or len(records) >= MAX_RECORDS
+        ):
+            # When writing is the slow part, parsed pages would pile up here without end (600 MB
+            # for 100,000 pages, measured): wait out the lock gap instead, then write.
+            time.sleep(max(0.0, next_write - time.monotonic()))
+            _write_batch(writer, pending, records, report, fail)
+            next_write = time.monotonic() + LOCK_GAP_SECONDS
+    while pending or records:  # the end of the run: more than one batch left only when writing is the slow part
+        _write_batch(writer, pending, records, report, fail)
+        if pending:
+            time.sleep(LOCK_GAP_SECONDS)
+
+
+class _RolledBack(Exception):
+    """--strict: a page failed, so the run's transaction is rolled back."""
+
+
+def load_all_or_nothing(
+    writer: PageWriter,
+    pages: Iterator[PreparedPage],
+    report: LoadReport,
+    fail: Callable[[Failure], None],
+    on_page: Callable[[str], None] | None,
+) -> None:
+    """--strict: one transaction for the whole run, rolled back at the first bad page."""
+    if report.failures:
+        return
+    pending: list[PreparedPage] = []
+    records: list[FileState] = []
+
+    def write_pending() -> None:
+        outcomes = writer.write([_new_page(p) for p in pending])
+        for page, outcome in zip(pending, outcomes, strict=True):
+            if not _count(page, outcome, report, fail):
+                break  # the first refused page ends the run
+            if page.file:
+                records.append(page.file)
+        pending.clear()
+
+    try:
+        with writer.transaction():
+            for page in pages:
+                _sort_page(page, report, pending, records, fail, on_page)
+                if not report.failures and len(pending) >= MAX_PENDING:
+                    write_pending()
+                if report.failures:
+                    raise _RolledBack
+            write_pending()
+            if report.failures:
+                raise _RolledBack
+            writer.record_files(records)
+    except _RolledBack:
+        report.loaded = report.replaced = 0

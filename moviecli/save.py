@@ -1,0 +1,246 @@
+"""A Title -> its rows in the catalog, by the storage map of tables.py.
+
+A title is saved as a whole (its row and every child row) inside the caller's transaction, so a
+page either loads completely or not at all. Titles go in bulk: one executemany per table for a
+whole batch of records.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+from moviecli import tables
+from moviecli.db import name_key, next_id, now, select_in
+
+if TYPE_CHECKING:  # the dataclasses cost ~14 ms to create: query commands never need them
+    from moviecli.models import Title
+
+_COLUMNS = ("page_id", *tables.TITLE_COLUMNS, *(f"awards_{part}" for part in tables.AWARD_PARTS), "updated_at")
+_INSERT_TITLE = f"INSERT INTO titles (id, {', '.join(_COLUMNS)}) VALUES (?, {', '.join('?' * len(_COLUMNS))})"
+_UPDATE_TITLE = f"UPDATE titles SET {', '.join(f'{c} = ?' for c in _COLUMNS)} WHERE id = ?"
+# Credited fields and their roles; names-only roles first, so new people get ids in the order they always had.
+_NAMED_ROLES = tuple(
+    sorted(
+        ((field, role) for field, (how, role) in tables.FIELDS.items() if how == tables.CREDITS),
+        key=lambda fr: fr[1] in tables.CREDIT_PARTS,
+    )
+)
+_VALUE_LISTS = tuple(
+    (field, *where.split(".")) for field, (how, where) in tables.FIELDS.items() if how == tables.VALUES
+)
+_title_values = attrgetter(*tables.TITLE_COLUMNS)
+_award_values = attrgetter(*tables.AWARD_PARTS)
+_NO_AWARDS = (None,) * len(tables.AWARD_PARTS)
+# The most names a PersonIds keeps between transactions (~100 bytes each): a bound on memory
+# for a catalog of millions of people; past it the cache starts again from empty.
+MAX_CACHED_PEOPLE = 500_000
+
+
+def identity(record: Title) -> tuple[str, int, str]:
+    """A title's identity as the unique index titles_page_identity sees it: (title, year or 0, kind)."""
+    return (record.title, record.year or 0, record.kind)
+
+
+def title_row(record: Title, page_id: int, updated_at: str) -> tuple[object, ...]:
+    """The titles row of a record, in the order of _COLUMNS (derived from tables.FIELDS)."""
+    a = record.awards
+    awards = _award_values(a) if a else _NO_AWARDS
+    return (page_id, *_title_values(record), *awards, updated_at)
+
+
+class PersonIds:
+    """name -> people.id for one writing connection, so that a credit costs no SELECT.
+
+    Page people are matched by exact name; of several people of one name, the one without an
+    imdb_id comes first, then the oldest (as ever). A name is looked up in the database once, and
+    people are added in bulk with ids taken under the write lock. The cache is only trusted while
+    no other connection has written: `begin()` (just after BEGIN IMMEDIATE) compares
+    PRAGMA data_version, which changes exactly when another connection commits, and starts again
+    from empty if it has. Names found or added inside the open transaction stay pending until it
+    commits, so a rollback (whole or to a savepoint) never leaves an id that no longer exists.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._committed: dict[str, int] = {}
+        self._pending: dict[str, int] = {}
+        self._data_version: int | None = None
+
+    def begin(self) -> None:
+        version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        if version != self._data_version or len(self._committed) > MAX_CACHED_PEOPLE:
+            self._committed.clear()
+        self._data_version = version
+        self._pending.clear()
+
+    def commit(self) -> None:
+        self._committed.update(self._pending)
+        self._pending.clear()
+
+    def rollback(self) -> None:
+        self._pending.clear()
+
+    def mark(self) -> int:
+        """A point to roll back to along with a savepoint."""
+        return len(self._pending)
+
+    def rollback_to(self, mark: int) -> None:
+        for name in list(self._pending)[mark:]:  # dicts keep insertion order
+            del self._pending[name]
+
+    def ids(self, names: Iterable[str]) -> dict[str, int]:
+        """The id of every name, adding the people not there yet."""
+        found: dict[str, int] = {}
+        missing: list[str] = []
+        for name in dict.fromkeys(names):
+            known = self._pending.get(name) or self._committed.get(name)
+            if known is None:
+                missing.append(name)
+            else:
+                found[name] = known
+        if not missing:
+            return found
+        sql = "SELECT name, id FROM people WHERE name IN ({}) ORDER BY imdb_id IS NOT NULL, id"
+        for name, person_id in select_in(self.conn, sql, missing):
+            if name not in found:
+                found[name] = self._pending[name] = person_id
+        new = [name for name in missing if name not in found]
+        if new:
+            first = next_id(self.conn, "people")
+            rows = [(first + i, name, name_key(name)) for i, name in enumerate(new)]
+            self.conn.executemany("INSERT INTO people (id, name, name_key) VALUES (?, ?, ?)", rows)
+            for person_id, name, _ in rows:
+                found[name] = self._pending[name] = person_id
+        return found
+
+
+def save_title(conn: sqlite3.Connection, record: Title, page_id: int) -> tuple[int, bool]:
+    """Write one title and all its child rows; replaces the title of the same identity in place.
+
+    Returns (title_id, replaced). The caller holds the transaction. A replaced title keeps its id
+    and imdb_id, so merges with other sources survive a re-import of its page.
+    """
+    return save_titles(conn, [(record, page_id)], PersonIds(conn))[0]
+
+
+def save_titles(
+    conn: sqlite3.Connection, items: Sequence[tuple[Title, int]], people: PersonIds
+) -> list[tuple[int, bool]]:
+    """Write titles (distinct identities) and their child rows, one executemany per table.
+
+    A title of the same identity already there is updated in place and its child rows replaced:
+    it keeps its id and imdb_id. New titles get ids under the caller's write transaction.
+    Returns (title_id, replaced) per item.
+    """
+    sql = "SELECT id, title, ifnull(year, 0), kind FROM titles WHERE page_id IS NOT NULL AND title IN ({})"
+    existing = {(t, y, k): i for i, t, y, k in select_in(conn, sql, list({r.title for r, _ in items}))}
+    updated_at = now()
+    new_id = next_id(conn, "titles")
+    result: list[tuple[int, bool]] = []
+    inserts: list[tuple[object, ...]] = []
+    updates: list[tuple[object, ...]] = []
+    for record, page_id in items:
+        title_id = existing.get(identity(record))
+        if title_id is None:
+            title_id, new_id = new_id, new_id + 1
+            inserts.append((title_id, *title_row(record, page_id, updated_at)))
+            result.append((title_id, False))
+        else:
+            updates.append((*title_row(record, page_id, updated_at), title_id))
+            result.append((title_id, True))
+    if updates:
+        conn.executemany(_UPDATE_TITLE, updates)
+        replaced = [(row[-1],) for row in updates]
+        for table in tables.CHILD_TABLES:
+            conn.executemany(f"DELETE FROM {table} WHERE title_id = ?", replaced)
+    conn.executemany(_INSERT_TITLE, inserts)
+    _save_children(conn, [(title_id, record) for (title_id, _), (record, _) in zip(result, items, strict=True)], people)
+    return result
+
+
+def _getter(names: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """The values of these attributes of an item, as a tuple (attrgetter, at C speed, for many rows)."""
+    get = attrgetter(*names)
+    return get if len(names) > 1 else lambda item: (get(item),)
+
+
+# Credits by the columns they fill besides the person: names-only roles fill none.
+_CREDIT_SHAPES: dict[str, tuple[str, ...]] = {
+    role: tuple(p for p in tables.CREDIT_PARTS.get(role, ("name",)) if p != "name") for _, role in _NAMED_ROLES
+}
+_CREDIT_GETTERS = {role: _getter(parts) for role, parts in _CREDIT_SHAPES.items() if parts}
+_ROW_GETTERS = {table: _getter(list(columns)) for table, columns in tables.ROW_COLUMNS.items()}
+# Positions of the JSON columns in each table's row (after title_id and position); bools go in as 0/1 by themselves.
+_JSON_AT = {
+    table: [2 + i for i, column in enumerate(columns.values()) if (table, column) in tables.JSON_COLUMNS]
+    for table, columns in tables.ROW_COLUMNS.items()
+}
+
+
+def _save_children(conn: sqlite3.Connection, titles: list[tuple[int, Title]], people: PersonIds) -> None:
+    """Every child row of the titles, one executemany per table (rows in key order: fewer page splits)."""
+    person = people.ids(
+        getattr(item, "name", item) for _, r in titles for field, _ in _NAMED_ROLES for item in getattr(r, field)
+    )
+    credits: dict[tuple[str, ...], list[tuple[object, ...]]] = {shape: [] for shape in _CREDIT_SHAPES.values()}
+    values: dict[str, list[tuple[object, ...]]] = {table: [] for _, table, _ in _VALUE_LISTS}
+    rows: dict[str, list[tuple[object, ...]]] = {table: [] for table in tables.ROW_COLUMNS}
+    items: list[tuple[object, ...]] = []
+    texts: list[tuple[int, str, str]] = []
+    for t, r in titles:
+        for field, role in _NAMED_ROLES:
+            shape = _CREDIT_SHAPES[role]
+            if shape:
+                get = _CREDIT_GETTERS[role]
+                credits[shape] += [(t, role, i, person[c.name], *get(c)) for i, c in enumerate(getattr(r, field))]
+            else:
+                credits[shape] += [(t, role, i, person[n]) for i, n in enumerate(getattr(r, field))]
+        for field, table, _ in _VALUE_LISTS:
+            values[table] += [(t, i, v) for i, v in enumerate(getattr(r, field))]
+        for table, get in _ROW_GETTERS.items():
+            rows[table] += [(t, i, *get(v)) for i, v in enumerate(getattr(r, table))]
+        items += [(t, name, i, text) for name in tables.ITEM_LISTS for i, text in enumerate(getattr(r, name))]
+        texts += [(t, field, text) for field, text in _searched_texts(r)]
+    for shape, shaped in credits.items():
+        marks = ", ".join("?" * (4 + len(shape)))
+        conn.executemany(
+            f"INSERT INTO credits (title_id, role, position, person_id{''.join(', ' + c for c in shape)})"
+            f" VALUES ({marks})",
+            shaped,
+        )
+    for _, table, column in _VALUE_LISTS:
+        conn.executemany(f"INSERT INTO {table} (title_id, position, {column}) VALUES (?, ?, ?)", values[table])
+    for table, mapping in tables.ROW_COLUMNS.items():
+        table_rows = rows[table]
+        for at in _JSON_AT[table]:
+            table_rows = [(*row[:at], json.dumps(row[at], ensure_ascii=False), *row[at + 1 :]) for row in table_rows]
+        marks = ", ".join("?" * (len(mapping) + 2))
+        conn.executemany(
+            f"INSERT INTO {table} (title_id, position, {', '.join(mapping.values())}) VALUES ({marks})", table_rows
+        )
+    conn.executemany("INSERT INTO title_items (title_id, list, position, text) VALUES (?, ?, ?, ?)", items)
+    # search_docs says what each text is; the FTS row has the same rowid. Both in bulk.
+    first = next_id(conn, "search_docs")
+    conn.executemany(
+        "INSERT INTO search_docs (id, title_id, field) VALUES (?, ?, ?)",
+        [(first + i, t, field) for i, (t, field, _) in enumerate(texts)],
+    )
+    conn.executemany(
+        "INSERT INTO search_index (rowid, text) VALUES (?, ?)",
+        [(first + i, text) for i, (_, _, text) in enumerate(texts)],
+    )
+
+
+def _searched_texts(record: Title) -> list[tuple[str, str]]:
+    """(field, text) of everything full-text search covers in a record."""
+    texts: list[tuple[str, str]] = [("title", record.title)]
+    if record.original_title:
+        texts.append(("title", record.original_title))
+    texts += [(field, text) for field in ("summary", "storyline") if (text := getattr(record, field))]
+    texts += [("review", "\n\n".join(filter(None, (r.title, r.text)))) for r in record.reviews]
+    texts += [(field, text) for field in tables.SEARCHED_LISTS for text in getattr(record, field)]
+    return texts
