@@ -17,12 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from moviecli import migrations
 from moviecli.errors import DatabaseError
 
 if TYPE_CHECKING:  # the dataclasses cost ~4 ms to create: query commands never need them
     from moviecli.models import Title
 
-SCHEMA_VERSION = 3  # bump whenever schema.sql changes, so existing catalogs gain the new tables and indexes
+SCHEMA_VERSION = migrations.CURRENT_VERSION  # changed only by adding a step to migrations.py
 # Long enough for an overlapping cron run to finish a batch; a load commits every fraction of a second.
 BUSY_TIMEOUT_SECONDS = 60.0
 
@@ -99,14 +100,16 @@ def connect_write(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     _configure(conn)
     try:
+        # First: a catalog made by a newer moviecli is refused before the WAL switch changes its file.
+        migrations.upgrade(conn, path)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         # In WAL mode NORMAL keeps every commit atomic and the file consistent after a crash;
         # only the last commits before a power cut may be lost, and a re-run restores them.
         conn.execute("PRAGMA synchronous = NORMAL")
-        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            # Every statement is IF NOT EXISTS, so two processes creating the database at once agree.
-            conn.executescript(f"BEGIN IMMEDIATE;\n{schema_sql()}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;")
+    except DatabaseError:
+        conn.close()
+        raise
     except sqlite3.OperationalError as e:
         conn.close()
         if "locked" in str(e):
@@ -125,13 +128,13 @@ def connect_read(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
     _configure(conn)
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        migrations.check_readable(conn, path)
+    except DatabaseError:
+        conn.close()
+        raise
     except sqlite3.DatabaseError as e:
         conn.close()
         raise DatabaseError(f"{path}: not a moviecli database ({e})") from e
-    if version < 1:
-        conn.close()
-        raise DatabaseError(f"{path}: not a moviecli database")
     return conn
 
 

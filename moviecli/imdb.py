@@ -461,7 +461,6 @@ def import_files(
     """
     for name, path in files.items():
         check_header(name, path)
-    _ensure_schema(conn)
     started = time.monotonic()
     report = ImdbReport(files=[FileCounts(DATASETS[name][0], str(path)) for name, path in files.items()])
     counts = dict(zip(files, report.files, strict=True))
@@ -592,12 +591,6 @@ def _stage_into(name: str, path: str, scratch: str) -> tuple[str, tuple[int, flo
     finally:
         conn.close()
     return name, (read, time.monotonic() - t0)
-
-
-def _ensure_schema(conn: sqlite3.Connection) -> None:
-    """A catalog created before the import tables existed gets them from schema.sql (all IF NOT EXISTS)."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'import_files'").fetchone() is None:
-        conn.executescript(f"BEGIN IMMEDIATE;\n{db.schema_sql()}\nCOMMIT;")
 
 
 def _configure(conn: sqlite3.Connection) -> None:
