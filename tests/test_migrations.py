@@ -256,6 +256,22 @@ def test_a_catalog_from_a_newer_moviecli_is_refused_byte_identical(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["datasets", "newer.db"]
 
 
+@pytest.mark.parametrize("command", ["load", "reparse", "titles", "check"])
+def test_a_newer_catalog_in_wal_mode_is_refused_byte_identical(tmp_path: Path, command: str) -> None:
+    catalog = tmp_path / "newer.db"
+    conn = sqlite3.connect(catalog)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.executescript(db.schema_sql())
+    conn.execute("PRAGMA user_version = 7")
+    conn.commit()
+    conn.close()
+    before = catalog.read_bytes()
+    result = run(*COMMANDS[command], "--db", catalog)
+    assert result.exit_code == 1
+    assert "made by a newer moviecli (catalog version 7," in result.stderr
+    assert catalog.read_bytes() == before
+
+
 def test_a_failed_step_leaves_the_catalog_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     catalog = old_catalog(tmp_path / "old.db", ["v2_81672f5", "v3_acb7fe1"], 3)
     rows = rows_of(catalog)
@@ -362,3 +378,17 @@ def test_a_killed_upgrade_leaves_the_catalog_as_it_was(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert schema_of(catalog) == schema_of(fresh_catalog(tmp_path / "fresh.db"))
     assert len(rows_of(catalog)["credits"]) == len(rows["credits"])
+
+
+def test_two_processes_upgrading_at_once_both_succeed(tmp_path: Path) -> None:
+    catalog = _credits_heavy_catalog(tmp_path / "big.db", 200_000)
+    credits = len(rows_of(catalog)["credits"])
+    (tmp_path / "empty").mkdir()
+    env = {**os.environ, "MOVIECLI_DB": str(catalog)}
+    command = [sys.executable, "-m", "moviecli", "load", "--quiet", str(tmp_path / "empty")]
+    both = [subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(), p.stderr.read() if p.stderr else "") for p in both]
+    assert results == [(0, ""), (0, "")]
+    assert user_version(catalog) == migrations.CURRENT_VERSION
+    assert schema_of(catalog) == schema_of(fresh_catalog(tmp_path / "fresh.db"))
+    assert len(rows_of(catalog)["credits"]) == credits
