@@ -33,7 +33,6 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from moviecli.errors import DatabaseError
@@ -42,10 +41,14 @@ from moviecli.errors import DatabaseError
 RELEASE_VERSION = 3
 
 
-@dataclass(frozen=True)
 class Step:
-    version: int
-    apply: Callable[[sqlite3.Connection], None]
+    """A schema change and the version it stamps (a plain class: making a dataclass costs ~0.5 ms at every start-up)."""
+
+    __slots__ = ("apply", "version")
+
+    def __init__(self, version: int, apply: Callable[[sqlite3.Connection], None]) -> None:
+        self.version = version
+        self.apply = apply
 
 
 STEPS: list[Step] = []
