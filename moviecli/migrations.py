@@ -273,9 +273,18 @@ def upgrade(conn: sqlite3.Connection, path: Path) -> None:
                 _refuse_newer(found, path)
                 if found >= s.version:
                     continue
-                s.apply(conn)
-                if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
-                    raise DatabaseError(f"{path}: upgrade to version {s.version} broke a foreign key; nothing changed")
+                try:
+                    s.apply(conn)
+                    broken = conn.execute("PRAGMA foreign_key_check").fetchone() is not None
+                except sqlite3.Error as e:
+                    raise DatabaseError(
+                        f"{path}: upgrade to catalog version {s.version} failed ({e}); the catalog is left at version {found}"
+                    ) from e
+                if broken:
+                    raise DatabaseError(
+                        f"{path}: upgrade to catalog version {s.version} would break a foreign key;"
+                        f" the catalog is left at version {found}"
+                    )
                 conn.execute(f"PRAGMA user_version = {s.version}")
     finally:
         conn.execute("PRAGMA foreign_keys = ON")

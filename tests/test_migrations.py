@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -272,23 +273,36 @@ def test_a_newer_catalog_in_wal_mode_is_refused_byte_identical(tmp_path: Path, c
     assert catalog.read_bytes() == before
 
 
-def test_a_failed_step_leaves_the_catalog_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _half_done(conn: sqlite3.Connection) -> None:
+    migrations.add_column(conn, "titles", "tagline TEXT")
+    conn.execute("INSERT INTO genres VALUES (1, 5, 'Horror')")
+    raise sqlite3.OperationalError("disk I/O error")
+
+
+def _orphaning(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM titles WHERE id = 1")  # foreign keys are off in a step: its credits stay behind
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [(_half_done, "failed (disk I/O error)"), (_orphaning, "would break a foreign key")],
+    ids=["error", "foreign key"],
+)
+def test_a_failed_step_leaves_the_catalog_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: Callable[[sqlite3.Connection], None], reason: str
+) -> None:
     catalog = old_catalog(tmp_path / "old.db", ["v2_81672f5", "v3_acb7fe1"], 3)
     rows = rows_of(catalog)
 
-    def half_done(conn: sqlite3.Connection) -> None:
-        migrations.add_column(conn, "titles", "tagline TEXT")
-        conn.execute("INSERT INTO genres VALUES (1, 5, 'Horror')")
-        raise sqlite3.OperationalError("disk I/O error")
-
-    monkeypatch.setattr(
-        migrations, "STEPS", [*migrations.STEPS, migrations.Step(migrations.CURRENT_VERSION + 1, half_done)]
-    )
+    monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, migrations.Step(migrations.CURRENT_VERSION + 1, body)])
     monkeypatch.setattr(migrations, "CURRENT_VERSION", migrations.CURRENT_VERSION + 1)
     result = run("load", PAGE, "--db", catalog)
 
     assert result.exit_code == 1
-    assert result.stderr == f"moviecli: {catalog}: cannot be opened as a moviecli database (disk I/O error)\n"
+    assert result.stderr == (
+        f"moviecli: {catalog}: upgrade to catalog version {migrations.CURRENT_VERSION} {reason};"
+        f" the catalog is left at version {migrations.CURRENT_VERSION - 1}\n"
+    )
     # The steps before the failing one are kept (each committed with its stamp); the failing one left nothing.
     assert user_version(catalog) == migrations.CURRENT_VERSION - 1
     monkeypatch.undo()
