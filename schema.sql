@@ -1,5 +1,6 @@
--- moviecli's catalog: every table and index, and nothing else creates one.
--- Applied by moviecli/db.py to a new database; PRAGMA user_version records the schema version.
+-- moviecli's catalog: every table and index of a new one (older catalogs get them from the steps).
+-- Makes a new catalog (moviecli/migrations.py, which stamps PRAGMA user_version). An existing catalog
+-- never sees this file: every change here also needs its step in moviecli/migrations.py.
 -- Child rows of a title go with it (ON DELETE CASCADE), so replacing a title never leaves strays.
 -- CHECKs are written as OR chains: `x IN (...)` builds a temporary table per row checked (~4x slower inserts).
 

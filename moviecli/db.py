@@ -1,7 +1,7 @@
 """The catalog database: opening it (read or write), its pragmas and schema, the one write transaction.
 
 Readers open it read-only and never create it; writers open it with connect_write, which creates
-or upgrades the schema (ensure_schema) first. Every write transaction goes through transaction(),
+or upgrades the schema (migrations.upgrade) first. Every write transaction goes through transaction(),
 which turns a lock held too long into one line for the user.
 """
 
@@ -16,9 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from moviecli import migrations
 from moviecli.errors import DatabaseError
 
-SCHEMA_VERSION = 3  # bump whenever schema.sql changes, so existing catalogs gain the new tables and indexes
+SCHEMA_VERSION = migrations.CURRENT_VERSION  # changed only by adding a step to migrations.py
 # Long enough for an overlapping cron run to finish a batch; a load commits every fraction of a second.
 BUSY_TIMEOUT_SECONDS = 60.0
 # Bound parameters per statement: far below SQLite's limit (32,766), and a cheap IN list.
@@ -58,33 +59,22 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
 
 
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    """Create the catalog's tables, or add those an older catalog lacks; the one place the schema is made.
-
-    Every statement of schema.sql is IF NOT EXISTS, so two processes creating the database at once
-    agree. A catalog stamped current but made before the import tables existed gets them too.
-    """
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if (
-        version < SCHEMA_VERSION
-        or not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'import_files'").fetchone()
-    ):
-        stamp = max(version, SCHEMA_VERSION)
-        conn.executescript(f"BEGIN IMMEDIATE;\n{schema_sql()}\nPRAGMA user_version = {stamp};\nCOMMIT;")
-
-
 def connect_write(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the catalog for writing: WAL, so readers never wait for a load."""
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     _configure(conn)
     try:
+        # First: a catalog made by a newer moviecli is refused before the WAL switch changes its file.
+        migrations.upgrade(conn, path)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         # In WAL mode NORMAL keeps every commit atomic and the file consistent after a crash;
         # only the last commits before a power cut may be lost, and a re-run restores them.
         conn.execute("PRAGMA synchronous = NORMAL")
-        ensure_schema(conn)
+    except DatabaseError:
+        conn.close()
+        raise
     except sqlite3.OperationalError as e:
         conn.close()
         if "locked" in str(e):
@@ -103,13 +93,13 @@ def connect_read(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
     _configure(conn)
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        migrations.check_readable(conn, path)
+    except DatabaseError:
+        conn.close()
+        raise
     except sqlite3.DatabaseError as e:
         conn.close()
         raise DatabaseError(f"{path}: not a moviecli database ({e})") from e
-    if version < 1:
-        conn.close()
-        raise DatabaseError(f"{path}: not a moviecli database")
     return conn
 
 

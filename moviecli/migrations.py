@@ -1,0 +1,331 @@
+"""The catalog's schema versions: a new catalog is made from schema.sql, an older one is brought up to
+date by ordered steps, and one made by a newer moviecli is refused untouched.
+
+The invariant: a catalog stamped version N (`PRAGMA user_version`) has exactly the tables, columns,
+CHECKs, indexes and triggers that schema.sql gives a new catalog of version N, whatever version it
+started from. Each step runs in its own `BEGIN IMMEDIATE` transaction together with its version
+stamp, so a failed or killed upgrade leaves the catalog at the last version that completed, never
+half-way through a step; the next writing command carries on from there.
+
+Version 3 is the schema of the release of 2026-11-25. Versions 1 to 3 are not distinguishable by
+their stamp alone: schema.sql gained tables and indexes, and its CHECKs were rewritten, without a
+version change. Step 4 brings any of them to exactly that release's schema.
+
+Who upgrades: writing commands (`db.connect_write`) upgrade before anything else. Reading commands
+(`db.connect_read`) refuse an older catalog with a message saying to run a writing command: the
+queries are written against the current schema, and running them on an older one could fail half
+way or, worse, answer from a table that no longer means what they expect.
+
+To change the schema:
+1. Edit schema.sql, which makes new catalogs. A new column goes at the end of its table (that is
+   where `ALTER TABLE ... ADD COLUMN` puts it in an existing catalog).
+2. Append a step to this module, numbered one more than the last, that does the same to an existing
+   catalog with the helpers below (`add_column`, `rebuild_table` for a changed CHECK or constraint,
+   `rebuild_fts` for a changed tokenizer) or plain SQL; a recomputed key is an UPDATE using a
+   function registered with `conn.create_function`.
+tests/test_migrations.py builds a catalog from the release schema plus every step and compares it,
+table by table, with one made from schema.sql: doing only one of the two fails it.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from moviecli.errors import DatabaseError
+
+# The release of 2026-11-25; every catalog in the field is at most this version.
+RELEASE_VERSION = 3
+
+
+class Step:
+    """A schema change and the version it stamps (a plain class: making a dataclass costs ~0.5 ms at every start-up)."""
+
+    __slots__ = ("apply", "version")
+
+    def __init__(self, version: int, apply: Callable[[sqlite3.Connection], None]) -> None:
+        self.version = version
+        self.apply = apply
+
+
+STEPS: list[Step] = []
+
+
+def step(version: int) -> Callable[[Callable[[sqlite3.Connection], None]], Callable[[sqlite3.Connection], None]]:
+    """Register a schema step; `version` must be one more than the last, so two steps never share a stamp."""
+
+    def register(apply: Callable[[sqlite3.Connection], None]) -> Callable[[sqlite3.Connection], None]:
+        expected = STEPS[-1].version + 1 if STEPS else RELEASE_VERSION + 1
+        if version != expected:
+            raise AssertionError(f"schema step {apply.__name__} is numbered {version}, expected {expected}")
+        STEPS.append(Step(version, apply))
+        return apply
+
+    return register
+
+
+# Helpers for steps ------------------------------------------------------------------------------
+
+
+def add_column(conn: sqlite3.Connection, table: str, definition: str) -> None:
+    """`ALTER TABLE table ADD COLUMN definition`; the column lands last, so schema.sql must put it last too."""
+    conn.execute(f"ALTER TABLE {table} ADD COLUMN {definition}")
+
+
+def rebuild_table(conn: sqlite3.Connection, create_sql: str) -> None:
+    """Give a table a new definition (CHECKs, constraints, WITHOUT ROWID), keeping its rows, indexes and triggers.
+
+    SQLite's documented procedure for changes ALTER TABLE cannot make (sqlite.org/lang_altertable.html):
+    create the new table under another name, copy the rows of the columns both have, drop the old one,
+    rename the new one, then recreate the old table's indexes and triggers. `upgrade` runs steps with
+    foreign keys off, as the procedure requires, and checks them before committing. sqlite-utils'
+    `Table.transform()` is not used: it cannot set a CHECK, and it drops WITHOUT ROWID.
+    """
+    match = re.match(r"\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", create_sql, re.IGNORECASE)
+    if match is None:
+        raise ValueError(f"not a CREATE TABLE statement: {create_sql[:60]!r}")
+    name = match.group(1)
+    scratch = f"_new_{name}"
+    kept = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') AND sql IS NOT NULL",
+        (name,),
+    ).fetchall()
+    conn.execute(f"CREATE TABLE {scratch}{create_sql[match.end() :]}")
+    old = [row[1] for row in conn.execute(f"PRAGMA table_info({name})")]
+    new = {row[1] for row in conn.execute(f"PRAGMA table_info({scratch})")}
+    columns = ", ".join(c for c in old if c in new)
+    conn.execute(f"INSERT INTO {scratch} ({columns}) SELECT {columns} FROM {name}")
+    conn.execute(f"DROP TABLE {name}")
+    conn.execute(f"ALTER TABLE {scratch} RENAME TO {name}")
+    for (sql,) in kept:
+        conn.execute(sql)
+
+
+def rebuild_fts(conn: sqlite3.Connection, create_sql: str) -> None:
+    """Recreate a full-text table with a new definition (e.g. another tokenizer), re-indexing every row under its rowid."""
+    match = re.match(r"\s*CREATE\s+VIRTUAL\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", create_sql, re.IGNORECASE)
+    if match is None:
+        raise ValueError(f"not a CREATE VIRTUAL TABLE statement: {create_sql[:60]!r}")
+    name = match.group(1)
+    columns = ", ".join(row[1] for row in conn.execute(f"PRAGMA table_info({name})"))
+    conn.execute(f"CREATE TEMP TABLE _fts_rows AS SELECT rowid AS rowid_, {columns} FROM {name}")
+    conn.execute(f"DROP TABLE {name}")
+    conn.execute(create_sql)
+    conn.execute(f"INSERT INTO {name} (rowid, {columns}) SELECT rowid_, {columns} FROM temp._fts_rows")
+    conn.execute("DROP TABLE temp._fts_rows")
+
+
+def normalized_sql(sql: str) -> str:
+    """A CREATE statement without comments, spacing or identifier quotes: what two equal schemas share."""
+    sql = re.sub(r"--[^\n]*", "", sql)
+    sql = re.sub(r"\bIF\s+NOT\s+EXISTS\s+", "", sql, flags=re.IGNORECASE)
+    # A renamed table's CREATE TABLE is stored with its name quoted.
+    sql = re.sub(r'"(\w+)"', r"\1", sql)
+    sql = " ".join(sql.split())
+    return re.sub(r"\s*([(),])\s*", r"\1", sql)
+
+
+# The steps --------------------------------------------------------------------------------------
+
+# What the first releases of schema.sql lacked: added later without a version change.
+_ADDED_WITHOUT_STAMP = """
+CREATE INDEX IF NOT EXISTS titles_by_original_title ON titles (original_title COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS box_office_by_currency_desc ON box_office (currency, amount DESC);
+CREATE TABLE IF NOT EXISTS episodes (
+    episode_id INTEGER PRIMARY KEY REFERENCES titles(id) ON DELETE CASCADE,
+    series_id  INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    season     INTEGER,
+    episode    INTEGER
+);
+CREATE INDEX IF NOT EXISTS episodes_by_series ON episodes (series_id, season, episode);
+CREATE TABLE IF NOT EXISTS imdb_fills (
+    title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    field    TEXT NOT NULL,
+    value,
+    PRIMARY KEY (title_id, field)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS import_files (
+    import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    dataset   TEXT NOT NULL,
+    path      TEXT NOT NULL,
+    read      INTEGER NOT NULL,
+    inserted  INTEGER NOT NULL,
+    updated   INTEGER NOT NULL,
+    deleted   INTEGER NOT NULL,
+    skipped   INTEGER NOT NULL,
+    seconds   REAL NOT NULL,
+    PRIMARY KEY (import_id, dataset)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS page_files (
+    path           TEXT PRIMARY KEY,
+    size           INTEGER NOT NULL,
+    mtime_ns       INTEGER NOT NULL,
+    ctime_ns       INTEGER NOT NULL,
+    inode          INTEGER NOT NULL,
+    sha256         TEXT NOT NULL,
+    run_started_ns INTEGER NOT NULL
+) WITHOUT ROWID;
+"""
+
+# The tables whose CHECKs were first `x IN (...)`, as the release wrote them (OR chains: faster inserts).
+_OR_CHAIN_TABLES = (
+    """CREATE TABLE credits (
+    title_id  INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    role      TEXT NOT NULL CHECK (role = 'director' OR role = 'writer' OR role = 'creator' OR role = 'star' OR role = 'actor'),
+    position  INTEGER NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    character TEXT,
+    note      TEXT,
+    credit    TEXT,
+    PRIMARY KEY (title_id, role, position)
+) WITHOUT ROWID""",
+    """CREATE TABLE box_office (
+    title_id  INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    position  INTEGER NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind = 'budget' OR kind = 'opening_weekend' OR kind = 'gross' OR kind = 'worldwide_gross'),
+    amount    INTEGER NOT NULL,
+    currency  TEXT NOT NULL,
+    country   TEXT,
+    date      TEXT,
+    estimated INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (title_id, position)
+) WITHOUT ROWID""",
+    """CREATE TABLE title_items (
+    title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    list     TEXT NOT NULL CHECK (
+                 list = 'trivia' OR list = 'goofs' OR list = 'quotes' OR list = 'crazy_credits'
+                 OR list = 'alternate_versions' OR list = 'connections' OR list = 'keywords' OR list = 'taglines'
+                 OR list = 'akas' OR list = 'filming_locations' OR list = 'companies' OR list = 'official_sites'
+                 OR list = 'sound_mix' OR list = 'color' OR list = 'warnings'),
+    position INTEGER NOT NULL,
+    text     TEXT NOT NULL,
+    PRIMARY KEY (title_id, list, position)
+) WITHOUT ROWID""",
+    """CREATE TABLE search_docs (
+    id       INTEGER PRIMARY KEY,
+    title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    field    TEXT NOT NULL CHECK (field = 'title' OR field = 'summary' OR field = 'storyline' OR field = 'review' OR field = 'trivia' OR field = 'goofs' OR field = 'quotes')
+)""",
+)
+
+
+@step(4)
+def _release_2026_11_25(conn: sqlite3.Connection) -> None:
+    """Any catalog stamped 1, 2 or 3 gets exactly the schema of the 2026-11-25 release."""
+    for statement in _statements(_ADDED_WITHOUT_STAMP):
+        conn.execute(statement)
+    for create_sql in _OR_CHAIN_TABLES:
+        name = create_sql.split()[2]
+        (stored,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+        if normalized_sql(stored) != normalized_sql(create_sql):
+            rebuild_table(conn, create_sql)
+
+
+CURRENT_VERSION = STEPS[-1].version
+
+
+# Opening a catalog ------------------------------------------------------------------------------
+
+
+def check_readable(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse, with the way out, a catalog this moviecli's queries cannot read: not one, newer, or older."""
+    version = _version(conn)
+    if version < 1:
+        raise DatabaseError(f"{path}: not a moviecli database")
+    _refuse_newer(version, path)
+    if version < CURRENT_VERSION:
+        raise DatabaseError(
+            f"{path}: catalog version {version} is older than this moviecli's ({CURRENT_VERSION}):"
+            " run a writing command (e.g. moviecli load) to upgrade it"
+        )
+
+
+def upgrade(conn: sqlite3.Connection, path: Path) -> None:
+    """Make a new catalog from schema.sql, or run the steps an older one lacks; refuse a newer one untouched.
+
+    Runs before the connection changes anything (journal mode included), on a connection in
+    autocommit mode. Another process upgrading at the same time is waited for, and its work is not
+    repeated: the version is read again once the write lock is held.
+    """
+    version = _version(conn)
+    _refuse_newer(version, path)
+    if version == CURRENT_VERSION:
+        return
+    # The table rebuilds need foreign keys off (a dropped parent would cascade), and the pragma
+    # is ignored inside a transaction: off for the whole upgrade, checked by each step.
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        if version == 0:
+            with _immediate(conn):
+                if _version(conn) == 0:
+                    for statement in _statements(_schema_sql()):
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {CURRENT_VERSION}")
+            return
+        for s in STEPS:
+            if s.version <= version:
+                continue
+            with _immediate(conn):
+                found = _version(conn)
+                _refuse_newer(found, path)
+                if found >= s.version:
+                    continue
+                try:
+                    s.apply(conn)
+                    broken = conn.execute("PRAGMA foreign_key_check").fetchone() is not None
+                except sqlite3.Error as e:
+                    raise DatabaseError(
+                        f"{path}: upgrade to catalog version {s.version} failed ({e}); the catalog is left at version {found}"
+                    ) from e
+                if broken:
+                    raise DatabaseError(
+                        f"{path}: upgrade to catalog version {s.version} would break a foreign key;"
+                        f" the catalog is left at version {found}"
+                    )
+                conn.execute(f"PRAGMA user_version = {s.version}")
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _refuse_newer(version: int, path: Path) -> None:
+    if version > CURRENT_VERSION:
+        raise DatabaseError(
+            f"{path}: made by a newer moviecli (catalog version {version},"
+            f" this moviecli knows up to {CURRENT_VERSION}): upgrade moviecli"
+        )
+
+
+@contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a script one by one: `executescript` would commit the transaction first."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+    if pending.strip() and re.sub(r"--[^\n]*", "", pending).strip():
+        raise DatabaseError(f"schema.sql ends in an unfinished statement: {pending.strip()[:60]!r}")
+
+
+def _schema_sql() -> str:
+    from moviecli.db import schema_sql  # db imports this module
+
+    return schema_sql()
