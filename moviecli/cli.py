@@ -481,6 +481,7 @@ def reviews(
         sort=sort,
         desc=desc,
         limit=limit,
+        on_note=_note,
     )
     emit(columns, rows, fmt, headers=not no_headers)
 

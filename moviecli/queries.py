@@ -191,6 +191,14 @@ def titles(
     return columns, rows()
 
 
+def _one_title(conn: sqlite3.Connection, title: str, year: int | None, on_note: Note | None) -> int:
+    """The id of the title TITLE means (lookup.find_title); found by an AKA, `on_note` is told which."""
+    match = lookup.find_title(conn, title, year)
+    if match.matched and on_note is not None:
+        on_note(f"{match.title} ({match.year or '?'}) matched by its {match.matched}")
+    return match.id
+
+
 def _minimums(where: list[str], params: list[Any], min_rating: float | None, min_votes: int | None) -> None:
     """--min-rating and --min-votes: a title without a rating or votes never passes them."""
     for column, value in (("t.rating", min_rating), ("t.votes", min_votes)):
@@ -359,7 +367,7 @@ def grosses(
         params.append(kind)
     if title is not None:
         where.append("t.id = ?")
-        params.append(lookup.find_title(conn, title, title_year).id)
+        params.append(_one_title(conn, title, title_year, on_note))
     if country:
         where.append("b.country = ? COLLATE NOCASE")
         params.append(country)
@@ -401,6 +409,7 @@ def reviews(
     sort: str | None = None,
     desc: bool = False,
     limit: int | None = None,
+    on_note: Note | None = None,
 ) -> Result:
     """One row per user review; TITLE is one title (see lookup.find_title: id, title, original title or AKA).
 
@@ -411,7 +420,7 @@ def reviews(
     params: list[Any] = []
     if title:
         where.append("t.id = ?")
-        params.append(lookup.find_title(conn, title, year).id)
+        params.append(_one_title(conn, title, year, on_note))
     elif year is not None:
         where.append("t.year = ?")
         params.append(year)
