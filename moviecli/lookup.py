@@ -59,8 +59,15 @@ def _suggest(key: str, candidates: dict[str, str]) -> str:
 
 
 def _prefixes(key: str) -> list[str]:
-    """The first letters of each word of `key`: the index ranges suggestions are read from."""
-    return list(dict.fromkeys(word[:PREFIX_LETTERS] for word in key.split() if word))
+    """The index ranges suggestions are read from: all but its last letters, its first half, each word's start.
+
+    The longer prefixes find a typo late in the text among many names sharing their first letters; the
+    words' starts find a typo early, or a name typed from its second word. Typos in the first
+    letters of every word go unsuggested: the price of never reading the whole table.
+    """
+    longest = key[: max(PREFIX_LETTERS, len(key) - 2)]
+    half = key[: max(PREFIX_LETTERS, len(key) // 2)]
+    return list(dict.fromkeys([longest, half, *(word[:PREFIX_LETTERS] for word in key.split() if word)]))
 
 
 def _prefix_rows(conn: sqlite3.Connection, sql: str, prefix: str) -> list[sqlite3.Row]:
