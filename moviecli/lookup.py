@@ -75,25 +75,34 @@ def _prefix_rows(conn: sqlite3.Connection, sql: str, prefix: str) -> list[sqlite
     return list(conn.execute(sql, (prefix, prefix + "\U0010ffff", CANDIDATES_PER_PREFIX)))
 
 
+_ARTICLE = re.compile(r"^(?:the|a|an) ")
+TITLE_CUTOFF = 0.7  # titles share words ("The …"): a looser cutoff suggests unrelated ones
+
+
 def title_suggestions(conn: sqlite3.Connection, text: str) -> str:
-    """Up to five titles close to `text` (case ignored), read from titles_by_title by prefix."""
+    """Up to five titles close to `text` (case and a leading article ignored), read from titles_by_title by prefix.
+
+    "salt road" finds "The Salt Road": ranges are read with each article put before the text too.
+    """
     key = text.casefold()
-    candidates: dict[str, str] = {}
+    core = _ARTICLE.sub("", key)
+    prefixes = dict.fromkeys(
+        _prefixes(key) + _prefixes(core) + [f"{a} {core[:PREFIX_LETTERS]}" for a in ("the", "a", "an")]
+    )
     sql = (
         "SELECT title, year FROM titles WHERE title >= ? COLLATE NOCASE AND title < ? COLLATE NOCASE"
         " ORDER BY title COLLATE NOCASE, year LIMIT ?"
     )
-    # "Salt Road" is close to "The Salt Road": the words after a leading article are tried too.
-    for prefix in _prefixes(key) + [w[:PREFIX_LETTERS] for w in ("the", "a", "an")]:
+    candidates: dict[str, list[str]] = {}
+    for prefix in prefixes:
         for row in _prefix_rows(conn, sql, prefix):
-            candidates.setdefault(row["title"].casefold(), _label(row["title"], row["year"]))
-    close = difflib.get_close_matches(key, list(candidates), n=SUGGESTED, cutoff=0.6)
-    # Compare without a leading article as well, so "salt road" finds "The Salt Road".
-    bare = {re.sub(r"^(the|a|an) ", "", c): c for c in candidates}
-    for c in difflib.get_close_matches(key, list(bare), n=SUGGESTED, cutoff=0.6):
-        if bare[c] not in close:
-            close.append(bare[c])
-    return f"; did you mean: {', '.join(candidates[c] for c in close[:SUGGESTED])}?" if close else ""
+            label = _label(row["title"], row["year"])
+            shown = candidates.setdefault(_ARTICLE.sub("", row["title"].casefold()), [])
+            if label not in shown:
+                shown.append(label)
+    close = difflib.get_close_matches(core, list(candidates), n=SUGGESTED, cutoff=TITLE_CUTOFF)
+    labels = [label for c in close for label in candidates[c]][:SUGGESTED]
+    return f"; did you mean: {', '.join(labels)}?" if labels else ""
 
 
 def find_title(

@@ -227,6 +227,24 @@ def test_did_you_mean_is_bounded_on_100k_people(tmp_path: Path) -> None:
     assert elapsed < 2.0, elapsed
 
 
+def test_title_suggestions_among_many_titles_of_one_article(tmp_path: Path) -> None:
+    """100,000 titles, a third starting with "The ": "salt road" is still close to "The Salt Road"."""
+    database = tmp_path / "titles.db"
+    conn = db.connect_write(database)
+    with db.transaction(conn):
+        conn.executemany(
+            "INSERT INTO titles (id, title, year, kind, updated_at) VALUES (?, ?, 2000, 'movie', 'x')",
+            ((i, ("The " if i % 3 == 0 else "") + f"Film {i:06}") for i in range(1, 100_001)),
+        )
+        conn.execute("INSERT INTO titles (id, title, year, kind, updated_at) VALUES (0, 'The Salt Road', 1994, 'movie', 'x')")  # fmt: skip
+    conn.close()
+    start = time.perf_counter()
+    message = fails(database, "show", "salt", "road")
+    elapsed = time.perf_counter() - start
+    assert message == "moviecli: no title 'salt road' in the catalog; did you mean: The Salt Road (1994)?\n"
+    assert elapsed < 2.0, elapsed
+
+
 # ---- 5. repeated filters all hold ----
 
 
