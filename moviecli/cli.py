@@ -60,6 +60,13 @@ def _words(words: Sequence[str] | None) -> str:
     return " ".join(words or ())
 
 
+def _given(words: Sequence[str] | None, imdb_id: str | None, name: str) -> str:
+    """The words of a TITLE or NAME argument; neither it nor --imdb-id given is a usage error (exit 2)."""
+    if not words and not imdb_id:
+        raise typer.BadParameter(f"give the {name.lower()} or --imdb-id", param_hint=f"'{name}'")
+    return _words(words)
+
+
 def _note(message: str) -> None:
     typer.echo(f"moviecli: {message}", err=True)
 
@@ -185,8 +192,9 @@ def show(
     from moviecli.record import title_record
 
     check_format(fmt, ("table", "json"))
+    text = _given(title, imdb_id, "TITLE")
     conn = db.connect_read(db_path(db_option))
-    match = find_title(conn, _words(title), year, imdb_id=imdb_id)
+    match = find_title(conn, text, year, imdb_id=imdb_id)
     _matched_note(match)
     with db.snapshot(conn):  # a load may be replacing this title right now
         record = title_record(conn, match.id)
@@ -363,9 +371,10 @@ def filmography(
 
     Example: moviecli filmography Mike Figgis --role writer --sort rating --desc
     """
+    text = _given(name, imdb_id, "NAME")
     conn = _catalog(db_option, fmt)
     columns, rows = queries.filmography(
-        conn, _words(name), imdb_id=imdb_id, role=role, sort=sort or "year", desc=desc, limit=limit
+        conn, text, imdb_id=imdb_id, role=role, sort=sort or "year", desc=desc, limit=limit
     )
     emit(columns, rows, fmt, headers=not no_headers)
 

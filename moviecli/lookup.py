@@ -3,8 +3,8 @@
 `show`, `reviews`, `grosses TITLE`, `filmography` and `titles --person` all resolve their argument
 here, so "not found" and "several match" read the same in every command. Nothing matching is a
 LookupFailed naming up to five close names; several matching list at most MAX_LISTED of them.
-The "did you mean" never reads a whole table: candidates come from index range searches on the
-first letters of each word typed (bounded by CANDIDATES_PER_PREFIX), then difflib ranks them.
+The "did you mean" never reads a whole table: candidates come from a few index range searches on
+prefixes of what was typed (each bounded by CANDIDATES_PER_PREFIX), then difflib ranks them.
 """
 
 from __future__ import annotations
@@ -59,15 +59,15 @@ def _suggest(key: str, candidates: dict[str, str]) -> str:
 
 
 def _prefixes(key: str) -> list[str]:
-    """The index ranges suggestions are read from: all but its last letters, its first half, each word's start.
+    """The index ranges suggestions are read from: `key` less its last two letters, its first half, its first three.
 
-    The longer prefixes find a typo late in the text among many names sharing their first letters; the
-    words' starts find a typo early, or a name typed from its second word. Typos in the first
-    letters of every word go unsuggested: the price of never reading the whole table.
+    Each range holds at most CANDIDATES_PER_PREFIX rows, so among many names sharing their first
+    letters, the longer prefixes are what still reach a name with a typo near its end. A typo in
+    the first three letters goes unsuggested: the price of never reading the whole table.
     """
     longest = key[: max(PREFIX_LETTERS, len(key) - 2)]
     half = key[: max(PREFIX_LETTERS, len(key) // 2)]
-    return list(dict.fromkeys([longest, half, *(word[:PREFIX_LETTERS] for word in key.split() if word)]))
+    return list(dict.fromkeys([longest, half, key[:PREFIX_LETTERS]]))
 
 
 def _prefix_rows(conn: sqlite3.Connection, sql: str, prefix: str) -> list[sqlite3.Row]:

@@ -68,6 +68,13 @@ def test_show_by_imdb_id_and_the_card_shows_the_id(catalog: Path) -> None:
     assert "IMDb id" not in run(catalog, "show", "Paper Moons").stdout
 
 
+def test_neither_a_name_nor_an_id_is_a_usage_error(catalog: Path) -> None:
+    for command, name in (("show", "TITLE"), ("filmography", "NAME")):
+        result = run(catalog, command)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert f"Invalid value for '{name}': give the {name.lower()} or --imdb-id" in result.stderr
+
+
 def test_unknown_imdb_id_is_not_found(catalog: Path) -> None:
     assert fails(catalog, "show", "tt9999999") == "moviecli: no title with IMDb id tt9999999 in the catalog\n"
     assert fails(catalog, "filmography", "nm9999998") == "moviecli: no person with IMDb id nm9999998 in the catalog\n"
