@@ -32,6 +32,7 @@ def title_card(record: dict[str, Any]) -> str:
         lines.extend(f"{'':<16} {w}" for w in wrapped[1:])
 
     field("Kind", record["kind"].replace("_", " "))
+    field("IMDb id", record["imdb_id"])
     field("Original", record["original_title"])
     field("Runtime", f"{record['runtime_minutes']} min" if record["runtime_minutes"] else None)
     field("Genres", record["genres"])

@@ -24,3 +24,7 @@ class QueryError(MovieCliError):
 
 class ImdbError(MovieCliError):
     """Raised by imdb/ when the dataset files cannot be imported (missing, bad header, malformed)."""
+
+
+class LookupFailed(MovieCliError):
+    """Raised by lookup when a title or person given by the user matches nothing or several (exit 1)."""

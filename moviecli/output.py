@@ -21,11 +21,17 @@ _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 
 
 def _text(value: Any) -> str:
-    """A cell as text: NULL is empty, booleans are true/false as in JSON."""
+    """A cell as text: NULL is empty, booleans are true/false as in JSON, a list is joined with ", ".
+
+    Lists (genres, directors, roles) stay JSON arrays in json/jsonl, where a name holding a comma
+    is not ambiguous; the text formats keep the joined form they always had.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
     return str(value)
 
 
@@ -140,3 +146,21 @@ def write_json(value: Any, out: TextIO | None = None) -> None:
     """One JSON document (a record or a list of records), pretty-printed, UTF-8."""
     out = out or sys.stdout
     out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_records(records: Iterable[Any], fmt: str = "jsonl", out: TextIO | None = None) -> int:
+    """Whole records (nested JSON objects): one compact object a line (jsonl), or one array (json).
+
+    Written one at a time as they come, so an export of the whole catalog holds one record in memory.
+    """
+    out = out or sys.stdout
+    count = 0
+    if fmt == "json":
+        out.write("[")
+    for record in records:
+        text = json.dumps(record, ensure_ascii=False)
+        out.write((",\n " if count else "\n ") + text if fmt == "json" else text + "\n")
+        count += 1
+    if fmt == "json":
+        out.write("\n]\n" if count else "]\n")
+    return count

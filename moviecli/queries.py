@@ -9,14 +9,15 @@ Every order is total: ties are broken by title (ignoring case), year, then the r
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+from moviecli import lookup
 from moviecli.db import name_key
-from moviecli.errors import QueryError
 
 Rows = Iterator[tuple[Any, ...]]
 Result = tuple[list[str], Rows]
@@ -56,15 +57,30 @@ def _rows(cursor: sqlite3.Cursor) -> Rows:
         yield tuple(row)
 
 
-# The comma-joined lists of a title, in page order (the primary keys keep position order).
-_GENRES_OF = (
-    "(SELECT group_concat(genre, ', ') FROM (SELECT genre FROM genres WHERE title_id = t.id ORDER BY position))"
-)
+# The lists of a title, in page order (the primary keys keep position order), as JSON array text
+# that _with_lists turns into Python lists: arrays in json/jsonl, joined with ", " elsewhere (output.py).
+_GENRES_OF = "(SELECT json_group_array(genre) FROM (SELECT genre FROM genres WHERE title_id = t.id ORDER BY position))"
 _DIRECTORS_OF = (
-    "(SELECT group_concat(name, ', ') FROM"
+    "(SELECT json_group_array(name) FROM"
     " (SELECT p.name FROM credits c JOIN people p ON p.id = c.person_id"
     " WHERE c.title_id = t.id AND c.role = 'director' ORDER BY c.position))"
 )
+
+
+def _with_lists(rows: Iterable[Sequence[Any]], positions: Sequence[int]) -> Rows:
+    """Rows with the JSON array text at `positions` decoded to lists (a name with a comma stays one name)."""
+    for row in rows:
+        values = list(row)
+        for i in positions:
+            values[i] = json.loads(values[i]) if values[i] is not None else []
+        yield tuple(values)
+
+
+def _all_of(where: list[str], params: list[Any], table: str, column: str, wanted: Sequence[str]) -> None:
+    """Repeated --genre/--country/--language: the title must have every one of them (AND)."""
+    for value in wanted:
+        where.append(f"t.id IN (SELECT title_id FROM {table} WHERE {column} = ? COLLATE NOCASE)")
+        params.append(value)
 
 
 def _year_filters(
@@ -77,44 +93,74 @@ def _year_filters(
             params.append(value)
 
 
+Note = Callable[[str], None]  # where a query says something that is not a row (the CLI: stderr)
+
+
+def _as_list(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def titles(
     conn: sqlite3.Connection,
     *,
     search: str | None = None,
-    genre: str | None = None,
+    genre: str | Sequence[str] | None = None,
     year: int | None = None,
     year_from: int | None = None,
     year_to: int | None = None,
     person: str | None = None,
-    country: str | None = None,
-    language: str | None = None,
+    role: str | None = None,
+    country: str | Sequence[str] | None = None,
+    language: str | Sequence[str] | None = None,
     certificate: str | None = None,
     kind: str | None = None,
+    min_rating: float | None = None,
+    min_votes: int | None = None,
     sort: str = "title",
     desc: bool = False,
     limit: int | None = None,
+    on_note: Note | None = None,
 ) -> Result:
-    """One row per title. Text filters ignore case; --person ignores accents too (people.name_key)."""
+    """One row per title. Text filters ignore case; --person ignores accents too (people.name_key).
+
+    SEARCH matches the title, the original title or any also-known-as title; a row found only by
+    an AKA is told to `on_note` ("Paper Moons (2003) matched by its AKA 'X'").
+    Repeated genres, countries and languages must all hold. PERSON is resolved by lookup.person_ids
+    (not found, or several people: LookupFailed); ROLE narrows it to that role (only as director).
+    """
     columns = ["title", "year", "kind", "genres", "certificate", "rating", "votes", "directors"]
     where: list[str] = []
     params: list[Any] = []
+    matched = "NULL"
+    match_params: list[Any] = []
     if search:
-        where.append("(t.title LIKE ? ESCAPE '\\' OR t.original_title LIKE ? ESCAPE '\\')")
-        params += [_like_pattern(search)] * 2
-    if genre:
-        where.append("t.id IN (SELECT title_id FROM genres WHERE genre = ? COLLATE NOCASE)")
-        params.append(genre)
-    if country:
-        where.append("t.id IN (SELECT title_id FROM countries WHERE country = ? COLLATE NOCASE)")
-        params.append(country)
-    if language:
-        where.append("t.id IN (SELECT title_id FROM languages WHERE language = ? COLLATE NOCASE)")
-        params.append(language)
-    if person:
-        where.append(
-            "t.id IN (SELECT c.title_id FROM people p JOIN credits c ON c.person_id = p.id WHERE p.name_key = ?)"
+        pattern = _like_pattern(search)
+        akas = (
+            "SELECT a.text FROM title_items a WHERE a.title_id = t.id AND a.list = 'akas' AND a.text LIKE ? ESCAPE '\\'"
         )
-        params.append(name_key(person))
+        where.append(f"(t.title LIKE ? ESCAPE '\\' OR t.original_title LIKE ? ESCAPE '\\' OR EXISTS ({akas}))")
+        params += [pattern] * 3
+        # Found by an AKA alone: say which one. The original title is on the card already.
+        matched = (
+            "CASE WHEN t.title LIKE ? ESCAPE '\\' OR t.original_title LIKE ? ESCAPE '\\' THEN NULL"
+            f" ELSE 'AKA ' || quote(({akas} ORDER BY a.position LIMIT 1)) END"
+        )
+        match_params = [pattern] * 3
+    _all_of(where, params, "genres", "genre", _as_list(genre))
+    _all_of(where, params, "countries", "country", _as_list(country))
+    _all_of(where, params, "languages", "language", _as_list(language))
+    if person:
+        ids = lookup.person_ids(conn, person, one=False)
+        role_sql = " AND c.role = ?" if role else ""
+        where.append(
+            f"t.id IN (SELECT c.title_id FROM credits c WHERE c.person_id IN ({', '.join('?' * len(ids))}){role_sql})"
+        )
+        params += [*ids, *([role] if role else [])]
+    elif role:
+        where.append("t.id IN (SELECT c.title_id FROM credits c WHERE c.role = ?)")
+        params.append(role)
     _year_filters(where, params, year, year_from, year_to)
     if certificate:
         where.append("t.certificate = ? COLLATE NOCASE")
@@ -122,14 +168,38 @@ def titles(
     if kind:
         where.append("t.kind = ?")
         params.append(kind)
+    _minimums(where, params, min_rating, min_votes)
     sql = (
-        f"SELECT t.title, t.year, t.kind, {_GENRES_OF}, t.certificate, t.rating, t.votes, {_DIRECTORS_OF}"
+        f"SELECT t.title, t.year, t.kind, {_GENRES_OF}, t.certificate, t.rating, t.votes, {_DIRECTORS_OF}, {matched}"
         " FROM titles t"
         + (" WHERE " + " AND ".join(where) if where else "")
         + _order_by(TITLE_SORTS, sort, desc, _TITLE_TIES)
-        + _limit(limit, params)
     )
-    return columns, _rows(conn.execute(sql, params))
+    sql += _limit(limit, params)
+
+    def rows() -> Rows:
+        for row in _with_lists(conn.execute(sql, [*match_params, *params]), (3, 7)):
+            if row[8] is not None and on_note is not None:
+                on_note(f"{row[0]} ({row[1] or '?'}) matched by its {row[8]}")
+            yield row[:8]
+
+    return columns, rows()
+
+
+def _one_title(conn: sqlite3.Connection, title: str, year: int | None, on_note: Note | None) -> int:
+    """The id of the title TITLE means (lookup.find_title); found by an AKA, `on_note` is told which."""
+    match = lookup.find_title(conn, title, year)
+    if match.matched and on_note is not None:
+        on_note(f"{match.title} ({match.year or '?'}) matched by its {match.matched}")
+    return match.id
+
+
+def _minimums(where: list[str], params: list[Any], min_rating: float | None, min_votes: int | None) -> None:
+    """--min-rating and --min-votes: a title without a rating or votes never passes them."""
+    for column, value in (("t.rating", min_rating), ("t.votes", min_votes)):
+        if value is not None:
+            where.append(f"{column} >= ?")
+            params.append(value)
 
 
 def _limit(limit: int | None, params: list[Any]) -> str:
@@ -139,75 +209,84 @@ def _limit(limit: int | None, params: list[Any]) -> str:
     return " LIMIT ?"
 
 
-def people(conn: sqlite3.Connection, text: str | None = None, *, limit: int | None = None) -> Result:
+PEOPLE_SORTS = {"name": "p.name_key, p.name", "titles": "count(DISTINCT c.title_id)"}
+FILMOGRAPHY_SORTS = {"year": "t.year", "title": "t.title COLLATE NOCASE", "rating": "t.rating"}
+
+
+def people(
+    conn: sqlite3.Connection,
+    text: str | None = None,
+    *,
+    role: str | None = None,
+    sort: str = "name",
+    desc: bool = False,
+    limit: int | None = None,
+) -> Result:
     """One row per person with at least one credit; TEXT matches anywhere in the name, ignoring case and accents.
 
-    People left without credits (their titles were re-loaded without them) are not listed.
+    ROLE keeps people credited in that role (their other roles are still listed). People left
+    without credits (their titles were re-loaded without them) are not listed.
     """
     columns = ["name", "titles", "roles"]
+    if sort not in PEOPLE_SORTS:
+        raise ValueError(f"cannot sort by {sort!r}; choose from {', '.join(PEOPLE_SORTS)}")
     params: list[Any] = []
-    where = ""
+    where: list[str] = []
     if text:
-        where = " WHERE p.name_key LIKE ? ESCAPE '\\'"
+        where.append("p.name_key LIKE ? ESCAPE '\\'")
         params.append(_like_pattern(name_key(text)))
+    if role:
+        where.append("EXISTS (SELECT 1 FROM credits r WHERE r.person_id = p.id AND r.role = ?)")
+        params.append(role)
+    direction = " DESC" if desc else ""
+    order = PEOPLE_SORTS[sort].replace(",", f"{direction},") + direction
     sql = (
-        "SELECT p.name, count(DISTINCT c.title_id), group_concat(DISTINCT c.role)"
+        "SELECT p.name, count(DISTINCT c.title_id), json_group_array(DISTINCT c.role)"
         " FROM people p JOIN credits c ON c.person_id = p.id"
-        + where
-        + " GROUP BY p.id ORDER BY p.name_key, p.name, p.id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + f" GROUP BY p.id ORDER BY {order}, p.name_key, p.name, p.id"
         + _limit(limit, params)
     )
 
     def rows() -> Rows:
         for name, count, roles in conn.execute(sql, params):
-            # group_concat's order is unspecified: sort the roles so output is the same every run.
-            yield name, count, ", ".join(sorted(roles.split(",")))
+            # The aggregate's order is unspecified: sort the roles so output is the same every run.
+            yield name, count, sorted(json.loads(roles))
 
     return columns, rows()
 
 
-def find_person(conn: sqlite3.Connection, name: str) -> int:
-    """The id of the one credited person NAME means; QueryError naming the candidates otherwise.
+def filmography(
+    conn: sqlite3.Connection,
+    name: str,
+    *,
+    imdb_id: str | None = None,
+    role: str | None = None,
+    sort: str = "year",
+    desc: bool = False,
+    limit: int | None = None,
+) -> Result:
+    """One row per credit of the person NAME (or IMDb id) means (see lookup.person_ids), by year then title.
 
-    The name is compared as people.name_key (case and accents ignored). An exact match wins; with
-    none, a name that contains NAME at the start of a word matches ("figgis" finds "Mike Figgis").
+    --sort rating puts unrated titles last in both directions; ties go by year, then title.
     """
-    key = name_key(name)
-    if not key:
-        raise QueryError("give a name to look for")
-    credited = "EXISTS (SELECT 1 FROM credits c WHERE c.person_id = p.id)"
-    matches = conn.execute(
-        f"SELECT p.id, p.name FROM people p WHERE p.name_key = ? AND {credited} ORDER BY p.name, p.id", (key,)
-    ).fetchall()
-    if not matches:
-        escaped = _like_pattern(key)[1:]  # "key%": a prefix of the name or of one of its words
-        matches = conn.execute(
-            "SELECT p.id, p.name FROM people p"
-            f" WHERE (p.name_key LIKE ? ESCAPE '\\' OR p.name_key LIKE ? ESCAPE '\\') AND {credited}"
-            " ORDER BY p.name_key, p.name, p.id",
-            (escaped, "% " + escaped),
-        ).fetchall()
-    if not matches:
-        raise QueryError(f"nobody called {name!r} in the catalog")
-    if len(matches) > 1:
-        listed = "\n".join(f"  {m[1]}" for m in matches)
-        raise QueryError(f"{len(matches)} people match {name!r}; give the full name:\n{listed}")
-    return int(matches[0][0])
-
-
-def filmography(conn: sqlite3.Connection, name: str, *, role: str | None = None, limit: int | None = None) -> Result:
-    """One row per credit of the person NAME means (see find_person), by year then title."""
-    columns = ["year", "title", "role", "character", "credit"]
-    params: list[Any] = [find_person(conn, name)]
+    columns = ["year", "title", "role", "character", "credit", "rating"]
+    (person_id,) = lookup.person_ids(conn, name, imdb_id=imdb_id)
+    params: list[Any] = [person_id]
     role_filter = ""
     if role:
         role_filter = " AND c.role = ?"
         params.append(role)
+    if sort not in FILMOGRAPHY_SORTS:
+        raise ValueError(f"cannot sort by {sort!r}; choose from {', '.join(FILMOGRAPHY_SORTS)}")
+    expr = FILMOGRAPHY_SORTS[sort]
+    nulls = "" if expr in _NOT_NULL else f"{expr} IS NULL, "
     # Within one title, credits come in the order of the page: directors, writers, creators, stars, cast.
     sql = (
-        "SELECT t.year, t.title, c.role, c.character, coalesce(c.credit, c.note)"
+        "SELECT t.year, t.title, c.role, c.character, coalesce(c.credit, c.note), t.rating"
         " FROM credits c JOIN titles t ON t.id = c.title_id"
-        " WHERE c.person_id = ?" + role_filter + " ORDER BY t.year IS NULL, t.year, t.title COLLATE NOCASE, t.id,"
+        " WHERE c.person_id = ?" + role_filter + f" ORDER BY {nulls}{expr}{' DESC' if desc else ''},"
+        " t.year IS NULL, t.year, t.title COLLATE NOCASE, t.id,"
         " CASE c.role WHEN 'director' THEN 0 WHEN 'writer' THEN 1 WHEN 'creator' THEN 2 WHEN 'star' THEN 3"
         " ELSE 4 END, c.position" + _limit(limit, params)
     )
@@ -219,6 +298,7 @@ def ratings(
     *,
     certificate: str | None = None,
     min_rating: float | None = None,
+    min_votes: int | None = None,
     sort: str = "title",
     desc: bool = False,
     limit: int | None = None,
@@ -240,9 +320,7 @@ def ratings(
     if certificate:
         where.append("t.certificate = ? COLLATE NOCASE")
         params.append(certificate)
-    if min_rating is not None:
-        where.append("t.rating >= ?")
-        params.append(min_rating)
+    _minimums(where, params, min_rating, min_votes)
     sql = (
         "SELECT t.title, t.year, t.certificate, t.certificate_reason, t.rating, t.votes, t.metascore,"
         " t.user_reviews, t.critic_reviews FROM titles t"
@@ -255,8 +333,11 @@ def ratings(
 
 def grosses(
     conn: sqlite3.Connection,
+    title: str | None = None,
     *,
+    title_year: int | None = None,
     kind: str | None = None,
+    country: str | None = None,
     currency: str | None = None,
     year: int | None = None,
     year_from: int | None = None,
@@ -264,11 +345,14 @@ def grosses(
     sort: str = "title",
     desc: bool = False,
     limit: int | None = None,
+    on_note: Note | None = None,
 ) -> Result:
-    """One row per box-office figure, in its own currency.
+    """One row per box-office figure, in its own currency; TITLE is one title (see lookup.find_title).
 
-    Sorting by amount groups the rows by currency first (alphabetically, whatever the direction) and
-    orders amounts within each currency: figures of different currencies are never compared.
+    Sorting by amount groups the rows by currency first (alphabetically, whatever the direction:
+    the order of the box_office_by_currency indexes, so a LIMIT reads only a few rows) and orders
+    amounts within each currency: figures of different currencies are never compared. When the
+    rows shown had several currencies, `on_note` is told so after the last row.
     """
     columns = ["title", "year", "kind", "amount", "currency", "country", "date", "estimated"]
     where: list[str] = []
@@ -276,6 +360,12 @@ def grosses(
     if kind:
         where.append("b.kind = ?")
         params.append(kind)
+    if title is not None:
+        where.append("t.id = ?")
+        params.append(_one_title(conn, title, title_year, on_note))
+    if country:
+        where.append("b.country = ? COLLATE NOCASE")
+        params.append(country)
     if currency:
         where.append("b.currency = ?")
         params.append(currency.upper())
@@ -293,8 +383,13 @@ def grosses(
     )
 
     def rows() -> Rows:
+        seen: list[str] = []
         for row in conn.execute(sql, params):
+            if row[4] not in seen:
+                seen.append(row[4])
             yield (*tuple(row)[:7], bool(row[7]))  # estimated is a yes/no: true/false in JSON
+        if sort == "amount" and len(seen) > 1 and on_note is not None:
+            on_note(f"amounts are ordered within each currency ({', '.join(seen)}), never across currencies")
 
     return columns, rows()
 
@@ -309,8 +404,9 @@ def reviews(
     sort: str | None = None,
     desc: bool = False,
     limit: int | None = None,
+    on_note: Note | None = None,
 ) -> Result:
-    """One row per user review; TITLE matches a title or original title ignoring case.
+    """One row per user review; TITLE is one title (see lookup.find_title: id, title, original title or AKA).
 
     Without --sort, reviews come by title and year, each title's in the page's order.
     """
@@ -318,9 +414,9 @@ def reviews(
     where: list[str] = []
     params: list[Any] = []
     if title:
-        where.append("(t.title = ? COLLATE NOCASE OR t.original_title = ? COLLATE NOCASE)")
-        params += [title, title]
-    if year is not None:
+        where.append("t.id = ?")
+        params.append(_one_title(conn, title, year, on_note))
+    elif year is not None:
         where.append("t.year = ?")
         params.append(year)
     if author:
@@ -376,6 +472,22 @@ def search(conn: sqlite3.Connection, query: str, *, limit: int | None = None) ->
         " FROM search_index JOIN search_docs d ON d.id = search_index.rowid JOIN titles t ON t.id = d.title_id"
         " WHERE search_index MATCH ? ORDER BY search_index.rank, t.title COLLATE NOCASE, t.year, t.id, d.id"
         + _limit(limit, params)
+    )
+    return columns, _rows(conn.execute(sql, params))
+
+
+def warnings(conn: sqlite3.Connection, *, limit: int | None = None) -> Result:
+    """One row per parser warning of a title's record, by title, year, then the warning's order.
+
+    page is the path the page was loaded from (None for a title that came from the datasets only).
+    """
+    columns = ["title", "year", "kind", "warning", "page"]
+    params: list[Any] = []
+    sql = (
+        "SELECT t.title, t.year, t.kind, w.text, pg.path"
+        " FROM title_items w JOIN titles t ON t.id = w.title_id LEFT JOIN pages pg ON pg.id = t.page_id"
+        " WHERE w.list = 'warnings'"
+        f" ORDER BY {_TITLE_TIES}, w.position" + _limit(limit, params)
     )
     return columns, _rows(conn.execute(sql, params))
 

@@ -13,8 +13,9 @@ COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-def
 
 def test_the_commands_are_all_there() -> None:
     loading = ["load", "reparse", "load-imdb"]
-    reading = ["show", "titles", "people", "filmography", "ratings", "grosses", "reviews", "search", "sql", "stats"]
-    assert sorted([*loading, *reading, "imports", "check"]) == COMMANDS
+    reading = ["show", "titles", "people", "filmography", "ratings", "grosses", "reviews", "search"]
+    whole = ["sql", "stats", "export", "warnings"]
+    assert sorted([*loading, *reading, *whole, "imports", "check"]) == COMMANDS
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -226,10 +226,10 @@ def test_never_merges_on_name_alone(db: Path, tmp_path: Path) -> None:
 def test_query_commands_over_the_dataset(db: Path, day1: Path) -> None:
     ok("load-imdb", day1, "--db", db, "-q")
     assert ok("filmography", "Nicolas Cage", "--db", db, "-f", "tsv") == (
-        "year\ttitle\trole\tcharacter\tcredit\n"
-        "1995\tLeaving Las Vegas\tactor\tBen Sanderson\t\n"
-        '2020\tPilot\tactor\tBen "B" Sanderson\tarchive footage\n'
-        '2020\tThe "Quiet" Coast\twriter\t\t\n'
+        "year\ttitle\trole\tcharacter\tcredit\trating\n"
+        "1995\tLeaving Las Vegas\tactor\tBen Sanderson\t\t7.5\n"
+        '2020\tPilot\tactor\tBen "B" Sanderson\tarchive footage\t\n'
+        '2020\tThe "Quiet" Coast\twriter\t\t\t8.1\n'
     )
     top = ok("ratings", "--sort", "votes", "--desc", "--limit", "2", "--db", db, "-f", "csv", "--no-headers")
     assert [line.split(",")[0] for line in top.splitlines()] == ["Leaving Las Vegas", "Harbour Lights"]

@@ -220,6 +220,8 @@ COMMANDS = {
     "search": ["search", "moons"],
     "sql": ["sql", "SELECT 1"],
     "stats": ["stats"],
+    "export": ["export"],
+    "warnings": ["warnings"],
     "reparse": ["reparse"],
     "imports": ["imports"],
     "check": ["check"],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import growth
 import pytest
 
 from moviecli.parse import parse_page
@@ -125,32 +126,8 @@ def _page(block: str, line: str) -> str:
     return PAGE.format(**{b: line if b == block else "" for b in BLOCKS})
 
 
-def _parse_time(text: str, runs: int = 3) -> float:
-    """The fastest of `runs` parses: the least disturbed by other work on the machine."""
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        parse_page(text)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def growth(block: str, line: Callable[[int], str]) -> float:
-    """Parse time with line(2K) over the time with line(K), K large enough for about 20 ms."""
-    k = 256
-    while k < 2_000_000 and _parse_time(_page(block, line(k)), runs=1) < 0.02:
-        k *= 2
-    return _parse_time(_page(block, line(2 * k))) / _parse_time(_page(block, line(k)))
-
-
 def assert_linear(block: str, line: Callable[[int], str]) -> None:
-    # Linear gives ~2, quadratic ~4. A busy machine can spoil one measure, not three in a row.
-    ratios = []
-    for _ in range(3):
-        ratios.append(growth(block, line))
-        if ratios[-1] < 3.5:
-            return
-    pytest.fail(f"parse time x{min(ratios):.1f} for twice the line: not linear ({ratios})")
+    growth.assert_linear(parse_page, lambda k: _page(block, line(k)))
 
 
 @pytest.mark.parametrize(("block", "unit", "tail"), HOSTILE)

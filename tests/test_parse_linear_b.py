@@ -1,19 +1,15 @@
 """The credits, cast and reviews blocks run in linear time on hostile lines.
 
-Complexity, not speed: parsing a line with 2K repetitions of a hostile piece must take about twice
-as long as with K (a quadratic pattern gives 4, a cubic one 8). K grows until one parse takes
-~20 ms (or the parse is repeated until it does), so fixed costs do not hide the growth; each time is the best of 3, and a ratio over the
-bound is measured once more before failing, because the machine is shared (a quadratic pattern
-measured here gave 3.8 to 5.8, a linear one 1.5 to 2.9).
+Complexity, not speed (tests/growth.py): a line with 2K repetitions of a hostile piece must take
+about twice as long to read as one with K.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from typing import TypeVar
 
 import pytest
+from growth import assert_linear
 
 from moviecli.parse import parse_page
 from moviecli.parse.cast import read_row
@@ -25,34 +21,6 @@ from moviecli.parse.reviews import parse_reviews, read_author
 # block function called on raw text still meets.
 KEPT_SPACES = ["\u1680", "\v"]
 ALL_SPACES = [*KEPT_SPACES, "\u2000", "\u200a", "\u3000"]
-BOUND = 3.5
-T = TypeVar("T")
-
-
-def _best(run: Callable[[T], object], text: T, times: int = 3, calls: int = 1) -> float:
-    best = float("inf")
-    for _ in range(times):
-        start = time.perf_counter()
-        for _ in range(calls):
-            run(text)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def growth(run: Callable[[T], object], make: Callable[[int], T]) -> float:
-    """Time at 2K repetitions over time at K, with K large enough for ~20 ms."""
-    # K stops at 16K: past that the text outgrows the CPU's caches and even a linear reader's time
-    # grows faster than the text (ratios near 3 were measured at 256K). A reader still under 20 ms
-    # there is timed over several calls instead; the known slow lines needed only 2,000 repetitions.
-    k = 256
-    while k < 1 << 14 and _best(run, make(k), times=2) < 0.02:
-        k *= 2
-    small, large = make(k), make(2 * k)
-    calls = max(1, round(0.02 / max(_best(run, small), 1e-6)))
-    ratio = _best(run, large, calls=calls) / _best(run, small, calls=calls)
-    if ratio >= BOUND:  # once more: another engineer's job may have run during one of the timings
-        ratio = min(ratio, _best(run, large, calls=calls) / _best(run, small, calls=calls))
-    return ratio
 
 
 def credits_page(line: str) -> str:
@@ -108,23 +76,23 @@ REPEATED_BYLINES: dict[str, Callable[[int], str]] = {
 @pytest.mark.parametrize("space", KEPT_SPACES, ids=repr)
 @pytest.mark.parametrize("case", SPACED)
 def test_credits_and_cast_lines_with_kept_whitespace_parse_in_linear_time(case: str, space: str) -> None:
-    assert growth(parse_page, lambda k: SPACED[case](space, k)) < BOUND
+    assert_linear(parse_page, lambda k: SPACED[case](space, k))
 
 
 @pytest.mark.parametrize("case", REPEATED)
 def test_credits_and_cast_lines_with_repeated_pieces_parse_in_linear_time(case: str) -> None:
-    assert growth(parse_page, REPEATED[case]) < BOUND
+    assert_linear(parse_page, REPEATED[case])
 
 
 @pytest.mark.parametrize("space", KEPT_SPACES, ids=repr)
 @pytest.mark.parametrize("case", BYLINES)
 def test_review_bylines_with_kept_whitespace_parse_in_linear_time(case: str, space: str) -> None:
-    assert growth(parse_reviews, lambda k: reviews_lines(BYLINES[case](space, k))) < BOUND
+    assert_linear(parse_reviews, lambda k: reviews_lines(BYLINES[case](space, k)))
 
 
 @pytest.mark.parametrize("case", REPEATED_BYLINES)
 def test_review_bylines_with_repeated_pieces_parse_in_linear_time(case: str) -> None:
-    assert growth(parse_reviews, lambda k: reviews_lines(REPEATED_BYLINES[case](k))) < BOUND
+    assert_linear(parse_reviews, lambda k: reviews_lines(REPEATED_BYLINES[case](k)))
 
 
 @pytest.mark.parametrize("space", ALL_SPACES, ids=repr)
@@ -143,18 +111,17 @@ def test_review_bylines_with_repeated_pieces_parse_in_linear_time(case: str) -> 
 def test_block_readers_on_raw_whitespace_run_in_linear_time(
     read: Callable[[str], object], make: Callable[[str, int], str], space: str
 ) -> None:
-    assert growth(read, lambda k: make(space, k)) < BOUND
+    assert_linear(read, lambda k: make(space, k))
 
 
 # Whole pages carrying the known slow lines: linear because page_lines folds every run of Unicode
 # space into one, so neither strip_links nor storyline's certificate-link pattern meets a long run.
 def test_a_more_credits_link_with_a_guillemet_parses_in_linear_time() -> None:
-    assert (
-        growth(parse_page, lambda k: credits_page("Ann Lee |" + "\u1680" * k + "5 more credits" + "\u1680" * k + "x »"))
-        < BOUND
+    assert_linear(
+        parse_page, lambda k: credits_page("Ann Lee |" + "\u1680" * k + "5 more credits" + "\u1680" * k + "x »")
     )
 
 
 def test_the_known_slow_byline_parses_in_linear_time_as_a_whole_page() -> None:
     page = "Hostile Film (2001)\n\nUser Reviews\n\nGreat\n12 June 2015 | by luke{}x See all my reviews\n"
-    assert growth(parse_page, lambda k: page.format("\u1680" * k)) < BOUND
+    assert_linear(parse_page, lambda k: page.format("\u1680" * k))

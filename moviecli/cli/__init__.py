@@ -1,6 +1,6 @@
 """The moviecli command line: parse arguments, call one library function, print. No SQL, no parsing.
 
-One Typer app; the commands live by family in reading.py, loading.py and upkeep.py, each merged
+One Typer app; the commands live by family in loading.py, reading.py, catalog.py and upkeep.py, each merged
 here with an unnamed add_typer, so they are top-level commands as ever. The error edge is here:
 the project's own errors, raised anywhere below a command, become one line on stderr and exit 1.
 
@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from moviecli import __version__
-from moviecli.cli import loading, reading, upkeep
+from moviecli.cli import catalog, loading, reading, upkeep
 from moviecli.cli.common import silence_stdout
 from moviecli.errors import MovieCliError
 
@@ -41,7 +41,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-for family in (loading, reading, upkeep):
+for family in (loading, reading, catalog, upkeep):
     app.add_typer(family.app)
 
 

@@ -23,6 +23,24 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, csv, t
 NoHeadersOption = Annotated[bool, typer.Option("--no-headers", help="Leave out the header row (table, csv, tsv).")]
 LimitOption = Annotated[int | None, typer.Option("--limit", min=0, help="At most this many rows.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors (for cron mail).")]
+ImdbIdOption = Annotated[str | None, typer.Option("--imdb-id", help="The IMDb id instead of a name (tt…, nm…).")]
+
+
+def words(given: Sequence[str] | None) -> str:
+    """A variadic argument as one text: `show Leaving Las Vegas` is `show "Leaving Las Vegas"`."""
+    return " ".join(given or ())
+
+
+def words_or_id(given: Sequence[str] | None, imdb_id: str | None, name: str) -> str:
+    """The words of a TITLE or NAME argument; neither it nor --imdb-id given is a usage error (exit 2)."""
+    if not given and not imdb_id:
+        raise typer.BadParameter(f"give the {name.lower()} or --imdb-id", param_hint=f"'{name}'")
+    return words(given)
+
+
+def note(message: str) -> None:
+    """One line on stderr that is not a failure (which title an AKA found, how amounts are ordered)."""
+    typer.echo(f"moviecli: {message}", err=True)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -51,6 +69,16 @@ def emit(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, header
     """Write rows to stdout; a reader that goes away (`| head`) ends the command quietly with 0."""
     try:
         output.write_rows(columns, rows, check_format(fmt), headers=headers)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        raise typer.Exit(0) from None
+
+
+def emit_records(records: Iterable[dict[str, Any]], fmt: str) -> None:
+    """Whole records to stdout as jsonl or one json array; a reader going away ends with 0, as emit()."""
+    try:
+        output.write_records(records, fmt)
         sys.stdout.flush()
     except BrokenPipeError:
         silence_stdout()

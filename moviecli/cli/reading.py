@@ -1,6 +1,8 @@
 """The reading commands: show one title, and the query commands that list rows.
 
 Each: options in, one queries.* call, rows out through emit(). They open the catalog read-only.
+A title or a person is found the same way by every command (lookup.py): by its name, another of its
+titles or its IMDb id; the words of a TITLE or NAME need no quotes.
 """
 
 from collections.abc import Iterable
@@ -12,45 +14,56 @@ from moviecli import db, output, queries
 from moviecli.cli.common import (
     DbOption,
     FormatOption,
+    ImdbIdOption,
     LimitOption,
     NoHeadersOption,
     catalog,
     check_format,
     db_path,
     emit,
-    fail,
+    note,
     one_of,
+    words,
+    words_or_id,
 )
 from moviecli.vocabulary import BOX_OFFICE_KINDS, KINDS, ROLES
 
 app = typer.Typer()
 
 
+def _matched_note(match: Any) -> None:
+    """Say on stderr which of its titles a title was found by, when it was not its own title."""
+    if match.matched:
+        note(f"{match.title} ({match.year or '?'}) matched by its {match.matched}")
+
+
 @app.command()
 def show(
-    title: Annotated[str, typer.Argument(help="The title, matched ignoring case.")],
+    title: Annotated[
+        list[str] | None,
+        typer.Argument(help="The title, original title, an AKA or an IMDb id (tt0113627), ignoring case."),
+    ] = None,
     year: Annotated[int | None, typer.Option("--year", help="The year, when several titles share a name.")] = None,
+    imdb_id: ImdbIdOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     db_option: DbOption = None,
 ) -> None:
     """Show one title: a readable card, or the JSON record other programs rely on.
 
-    Example: moviecli show "Leaving Las Vegas" --year 1995 --format json
+    Found by another of its titles (original title, AKA), the title says so on stderr.
+
+    Example: moviecli show Leaving Las Vegas --year 1995 --format json
     """
-    from moviecli.record import find_titles, title_record
+    from moviecli.lookup import find_title
+    from moviecli.record import title_record
 
     check_format(fmt, ("table", "json"))
+    text = words_or_id(title, imdb_id, "TITLE")
     conn = db.connect_read(db_path(db_option))
-    matches = find_titles(conn, title, year)
-    if not matches:
-        fail(f"no title {title!r}" + (f" from {year}" if year else "") + " in the catalog")
-    if len(matches) > 1:
-        typer.echo(f"moviecli: {len(matches)} titles match {title!r}; choose one with --year:", err=True)
-        for m in matches:
-            typer.echo(f"  {m['title']} ({m['year'] or '?'}) {m['kind']}", err=True)
-        raise typer.Exit(1)
+    match = find_title(conn, text, year, imdb_id=imdb_id)
+    _matched_note(match)
     with db.snapshot(conn):  # a load may be replacing this title right now
-        record = title_record(conn, matches[0]["id"])
+        record = title_record(conn, match.id)
     if fmt == "json":
         output.write_json(record)
     else:
@@ -63,6 +76,8 @@ DescOption = Annotated[bool, typer.Option("--desc", help="Sort in descending ord
 YearOption = Annotated[int | None, typer.Option("--year", help="Only titles of this year.")]
 FromOption = Annotated[int | None, typer.Option("--from", help="Only titles of this year or later.")]
 ToOption = Annotated[int | None, typer.Option("--to", help="Only titles of this year or earlier.")]
+MinRatingOption = Annotated[float | None, typer.Option("--min-rating", help="Only titles rated this or higher.")]
+MinVotesOption = Annotated[int | None, typer.Option("--min-votes", min=0, help="Only titles with this many votes.")]
 
 
 def _sort_option(sorts: Iterable[str], default: str | None) -> Any:
@@ -71,28 +86,50 @@ def _sort_option(sorts: Iterable[str], default: str | None) -> Any:
     return typer.Option("--sort", callback=one_of(list(sorts), "--sort"), help=f"{' | '.join(sorts)}.{extra}")
 
 
+RoleOption = Annotated[
+    str | None, typer.Option("--role", callback=one_of(ROLES, "--role"), help=" | ".join(ROLES) + ".")
+]
+
+
 TITLE_SORT = _sort_option(queries.TITLE_SORTS, "title")
 RATING_SORT = _sort_option(queries.RATING_SORTS, "title")
 GROSS_SORT = _sort_option(queries.GROSS_SORTS, "title")
 REVIEW_SORT = _sort_option(queries.REVIEW_SORTS, None)
+PEOPLE_SORT = _sort_option(queries.PEOPLE_SORTS, "name")
+FILMOGRAPHY_SORT = _sort_option(queries.FILMOGRAPHY_SORTS, "year")
 
 
 @app.command()
 def titles(
-    search: Annotated[str | None, typer.Option("--search", help="Text in the title or original title.")] = None,
-    genre: Annotated[str | None, typer.Option("--genre", help="A genre, e.g. Drama.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Text in the title, original title or an AKA (stderr says which).")
+    ] = None,
+    genre: Annotated[
+        list[str] | None, typer.Option("--genre", help="A genre, e.g. Drama; repeated: every one of them.")
+    ] = None,
     year: YearOption = None,
     year_from: FromOption = None,
     year_to: ToOption = None,
     person: Annotated[
-        str | None, typer.Option("--person", help="Someone credited, full name (case and accents ignored).")
+        str | None,
+        typer.Option("--person", help="Someone credited: a name (case and accents ignored) or an IMDb id (nm…)."),
     ] = None,
-    country: Annotated[str | None, typer.Option("--country", help="A country, e.g. UK.")] = None,
-    language: Annotated[str | None, typer.Option("--language", help="A language, e.g. English.")] = None,
+    role: Annotated[
+        str | None,
+        typer.Option("--role", callback=one_of(ROLES, "--role"), help="Credited in this role (with --person: theirs)."),
+    ] = None,
+    country: Annotated[
+        list[str] | None, typer.Option("--country", help="A country, e.g. UK; repeated: every one of them.")
+    ] = None,
+    language: Annotated[
+        list[str] | None, typer.Option("--language", help="A language, e.g. English; repeated: every one of them.")
+    ] = None,
     certificate: Annotated[str | None, typer.Option("--certificate", help="A certificate, e.g. R.")] = None,
     kind: Annotated[
         str | None, typer.Option("--kind", callback=one_of(KINDS, "--kind"), help=" | ".join(KINDS) + ".")
     ] = None,
+    min_rating: MinRatingOption = None,
+    min_votes: MinVotesOption = None,
     sort: Annotated[str | None, TITLE_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
@@ -101,6 +138,8 @@ def titles(
     db_option: DbOption = None,
 ) -> None:
     """List titles with their genres, rating and directors; every filter narrows the list.
+
+    Repeated --genre, --country and --language all hold: --genre Comedy --genre Fantasy is both.
 
     Example: moviecli titles --genre drama --from 1990 --to 1999 --sort rating --desc --limit 10
     """
@@ -113,20 +152,30 @@ def titles(
         year_from=year_from,
         year_to=year_to,
         person=person,
+        role=role,
         country=country,
         language=language,
         certificate=certificate,
         kind=kind,
+        min_rating=min_rating,
+        min_votes=min_votes,
         sort=sort or "title",
         desc=desc,
         limit=limit,
+        on_note=note,
     )
     emit(columns, rows, fmt, headers=not no_headers)
 
 
 @app.command()
 def people(
-    text: Annotated[str | None, typer.Argument(help="Part of a name (case and accents ignored).")] = None,
+    text: Annotated[list[str] | None, typer.Argument(help="Part of a name (case and accents ignored).")] = None,
+    role: Annotated[
+        str | None,
+        typer.Option("--role", callback=one_of(ROLES, "--role"), help="Only people credited in this role."),
+    ] = None,
+    sort: Annotated[str | None, PEOPLE_SORT] = None,
+    desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
     no_headers: NoHeadersOption = False,
@@ -134,25 +183,27 @@ def people(
 ) -> None:
     """List credited people: how many titles each has, and in which roles.
 
-    Example: moviecli people zoe --format csv
+    Example: moviecli people --role director --sort titles --desc --format csv
     """
     conn = catalog(db_option, fmt)
-    emit(*queries.people(conn, text, limit=limit), fmt, headers=not no_headers)
+    rows = queries.people(conn, words(text), role=role, sort=sort or "name", desc=desc, limit=limit)
+    emit(*rows, fmt, headers=not no_headers)
 
 
 @app.command()
 def filmography(
     name: Annotated[
-        str,
+        list[str] | None,
         typer.Argument(
-            help="A person's name, ignoring case and accents. The exact name wins; else the start of the name"
-            ' or of one of its words ("figgis" finds Mike Figgis). Several matches are listed, exit 1.'
+            help="A person's name, ignoring case and accents, or an IMDb id (nm…). The exact name wins; else"
+            ' the start of the name or of one of its words ("figgis" finds Mike Figgis). Several matches'
+            " are listed, exit 1."
         ),
-    ],
-    role: Annotated[
-        str | None,
-        typer.Option("--role", callback=one_of(ROLES, "--role"), help=" | ".join(ROLES) + "."),
     ] = None,
+    imdb_id: ImdbIdOption = None,
+    role: RoleOption = None,
+    sort: Annotated[str | None, FILMOGRAPHY_SORT] = None,
+    desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
     no_headers: NoHeadersOption = False,
@@ -160,19 +211,25 @@ def filmography(
 ) -> None:
     """List one person's credits, by year then title; credit is the writer's credit or the cast note.
 
-    NAME ignores case and accents ("zoe" finds Zoë). An exact name wins; without one, the start of
-    the name or of any word in it matches. Several people matching are listed on stderr (exit 1).
+    NAME ignores case and accents ("zoe" finds Zoë); several words need no quotes. An exact name
+    wins; without one, the start of the name or of any word in it matches. Nobody, or several
+    people, matching is said on stderr with the close or matching names (exit 1).
 
-    Example: moviecli filmography "Mike Figgis" --role writer
+    Example: moviecli filmography Mike Figgis --role writer --sort rating --desc
     """
+    text = words_or_id(name, imdb_id, "NAME")
     conn = catalog(db_option, fmt)
-    emit(*queries.filmography(conn, name, role=role, limit=limit), fmt, headers=not no_headers)
+    columns, rows = queries.filmography(
+        conn, text, imdb_id=imdb_id, role=role, sort=sort or "year", desc=desc, limit=limit
+    )
+    emit(columns, rows, fmt, headers=not no_headers)
 
 
 @app.command()
 def ratings(
     certificate: Annotated[str | None, typer.Option("--certificate", help="A certificate, e.g. PG-13.")] = None,
-    min_rating: Annotated[float | None, typer.Option("--min-rating", help="Only titles rated this or higher.")] = None,
+    min_rating: MinRatingOption = None,
+    min_votes: MinVotesOption = None,
     sort: Annotated[str | None, RATING_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
@@ -186,13 +243,22 @@ def ratings(
     """
     conn = catalog(db_option, fmt)
     columns, rows = queries.ratings(
-        conn, certificate=certificate, min_rating=min_rating, sort=sort or "title", desc=desc, limit=limit
+        conn,
+        certificate=certificate,
+        min_rating=min_rating,
+        min_votes=min_votes,
+        sort=sort or "title",
+        desc=desc,
+        limit=limit,
     )
     emit(columns, rows, fmt, headers=not no_headers)
 
 
 @app.command()
 def grosses(
+    title: Annotated[
+        list[str] | None, typer.Argument(help="Only this title (title, original title, AKA or IMDb id).")
+    ] = None,
     kind: Annotated[
         str | None,
         typer.Option(
@@ -202,6 +268,7 @@ def grosses(
         ),
     ] = None,
     currency: Annotated[str | None, typer.Option("--currency", help="An ISO 4217 code, e.g. USD.")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Figures for this country, e.g. USA.")] = None,
     year: YearOption = None,
     year_from: FromOption = None,
     year_to: ToOption = None,
@@ -214,14 +281,18 @@ def grosses(
 ) -> None:
     """List box-office figures, each in its own currency: never converted, summed or compared across currencies.
 
-    Sorting by amount groups the figures by currency, then orders the amounts within each currency.
+    Sorting by amount groups the figures by currency (alphabetically), then orders the amounts within
+    each currency; with several currencies shown, stderr says so.
 
     Example: moviecli grosses --kind budget --sort amount --desc --limit 10
     """
     conn = catalog(db_option, fmt)
     columns, rows = queries.grosses(
         conn,
+        words(title) if title else None,
+        title_year=year,
         kind=kind,
+        country=country,
         currency=currency,
         year=year,
         year_from=year_from,
@@ -229,13 +300,16 @@ def grosses(
         sort=sort or "title",
         desc=desc,
         limit=limit,
+        on_note=note,
     )
     emit(columns, rows, fmt, headers=not no_headers)
 
 
 @app.command()
 def reviews(
-    title: Annotated[str | None, typer.Argument(help="A title or original title, ignoring case.")] = None,
+    title: Annotated[
+        list[str] | None, typer.Argument(help="A title, original title, AKA or IMDb id, ignoring case.")
+    ] = None,
     year: YearOption = None,
     author: Annotated[str | None, typer.Option("--author", help="The reviewer's name, ignoring case.")] = None,
     min_helpful: Annotated[
@@ -250,18 +324,26 @@ def reviews(
 ) -> None:
     """List user reviews; the table shortens long text, csv/tsv/json keep it whole.
 
-    Example: moviecli reviews "Leaving Las Vegas" --sort helpful --desc --format json
+    Example: moviecli reviews Leaving Las Vegas --sort helpful --desc --format json
     """
     conn = catalog(db_option, fmt)
     columns, rows = queries.reviews(
-        conn, title, year=year, author=author, min_helpful=min_helpful, sort=sort, desc=desc, limit=limit
+        conn,
+        words(title) or None,
+        year=year,
+        author=author,
+        min_helpful=min_helpful,
+        sort=sort,
+        desc=desc,
+        limit=limit,
+        on_note=note,
     )
     emit(columns, rows, fmt, headers=not no_headers)
 
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Words to find, all of them; punctuation is ignored.")],
+    query: Annotated[list[str], typer.Argument(help="Words to find, all of them; punctuation is ignored.")],
     limit: LimitOption = None,
     fmt: FormatOption = "table",
     no_headers: NoHeadersOption = False,
@@ -271,37 +353,7 @@ def search(
 
     Each word typed must occur; in the snippet, matched words are marked *like this*.
 
-    Example: moviecli search "las vegas" --limit 5
+    Example: moviecli search las vegas --limit 5
     """
     conn = catalog(db_option, fmt)
-    emit(*queries.search(conn, query, limit=limit), fmt, headers=not no_headers)
-
-
-@app.command()
-def sql(
-    statement: Annotated[str, typer.Argument(help="One SELECT, WITH, EXPLAIN, PRAGMA or VALUES statement.")],
-    limit: LimitOption = None,
-    fmt: FormatOption = "table",
-    no_headers: NoHeadersOption = False,
-    db_option: DbOption = None,
-) -> None:
-    """Run one read-only SQL statement on the catalog; anything that would write is refused.
-
-    Example: moviecli sql "SELECT genre, count(*) AS n FROM genres GROUP BY genre ORDER BY n DESC" -f csv
-    """
-    conn = catalog(db_option, fmt)
-    emit(*queries.sql(conn, statement, limit=limit), fmt, headers=not no_headers)
-
-
-@app.command()
-def stats(
-    fmt: FormatOption = "table",
-    no_headers: NoHeadersOption = False,
-    db_option: DbOption = None,
-) -> None:
-    """Count the rows of every table of the catalog.
-
-    Example: moviecli stats --format json
-    """
-    conn = catalog(db_option, fmt)
-    emit(*queries.stats(conn), fmt, headers=not no_headers)
+    emit(*queries.search(conn, words(query), limit=limit), fmt, headers=not no_headers)
