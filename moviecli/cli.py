@@ -554,6 +554,35 @@ def load_imdb(
         typer.echo(f"moviecli: load-imdb: {report.summary()}", err=True)
 
 
+# --- issue 14 commands ---
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="The port to listen on.")] = 8001,
+    host: Annotated[str, typer.Option("--host", help="The address to listen on (localhost only by default).")] = (
+        "127.0.0.1"
+    ),
+    db_option: DbOption = None,
+) -> None:
+    """Browse the catalog in a web browser (datasette, from the 'web' extra), with search and filmography pages.
+
+    Example: moviecli serve --port 8001 (then open http://127.0.0.1:8001/)
+    """
+    from moviecli.serve import serve as serve_catalog
+
+    serve_catalog(db_path(db_option), host, port)
+
+
+@app.command()
+def path(db_option: DbOption = None) -> None:
+    """Print the catalog's path (from --db, else $MOVIECLI_DB, else the default); never creates it.
+
+    Example: moviecli path --db catalog.db (and: sqlite-utils tables "$(moviecli path)")
+    """
+    typer.echo(str(db_path(db_option)))
+
+
 def main() -> None:
     """Entry point of the `moviecli` command and `python -m moviecli`."""
     try:
