@@ -11,10 +11,10 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, cast
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from moviecli import __version__, db, output, queries
 from moviecli.errors import MovieCliError
@@ -37,18 +37,41 @@ app = typer.Typer(
     help="A movie catalog over SQLite, loaded from saved IMDb title pages.\n\n"
     "Example: moviecli load seeds/ && moviecli show 'Leaving Las Vegas'",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion
     rich_markup_mode=None,  # plain help: rich formatting costs ~80 ms of start-up
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+# Choices: typer lists them in --help, completes them in a shell and refuses others (exit 2); any
+# case is accepted (-f CSV) and given back as listed. mypy sees plain strings.
+if TYPE_CHECKING:
+    FormatName = str
+    ShowFormat = str
+    Kind = str
+    BoxOfficeKind = str
+    Role = str
+    TitleSort = str
+    RatingSort = str
+    GrossSort = str
+    ReviewSort = str
+else:
+    FormatName = Literal[output.FORMATS]
+    ShowFormat = Literal["table", "json"]
+    Kind = Literal[KINDS]
+    BoxOfficeKind = Literal[BOX_OFFICE_KINDS]
+    Role = Literal[ROLES]
+    TitleSort = Literal[tuple(queries.TITLE_SORTS)]
+    RatingSort = Literal[tuple(queries.RATING_SORTS)]
+    GrossSort = Literal[tuple(queries.GROSS_SORTS)]
+    ReviewSort = Literal[tuple(queries.REVIEW_SORTS)]
 
 # Options shared by every command; their names are part of the interface.
 DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="Catalog file [default: $MOVIECLI_DB, else ~/.local/share/moviecli/moviecli.db]."),
 ]
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json or jsonl.")]
+FormatOption = Annotated[FormatName, typer.Option("--format", "-f", case_sensitive=False, help="Output format.")]
 NoHeadersOption = Annotated[bool, typer.Option("--no-headers", help="Leave out the header row (table, csv, tsv).")]
 LimitOption = Annotated[int | None, typer.Option("--limit", min=0, help="At most this many rows.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors (for cron mail).")]
@@ -94,14 +117,19 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    db_option: DbOption = None,
 ) -> None:
     """A movie catalog over SQLite, loaded from saved IMDb title pages.
 
     Example: moviecli load seeds/ && moviecli show "Leaving Las Vegas"
     """
+    if db_option is not None and ctx.invoked_subcommand:
+        # `moviecli --db x.db titles`: the command's own --db defaults to it (and still wins if given).
+        ctx.default_map = {ctx.invoked_subcommand: {"db_option": str(db_option)}}
 
 
 @app.command()
@@ -152,7 +180,7 @@ def load(
 def show(
     title: Annotated[str, typer.Argument(help="The title, matched ignoring case.")],
     year: Annotated[int | None, typer.Option("--year", help="The year, when several titles share a name.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", case_sensitive=False, help="Output format.")] = "table",
     db_option: DbOption = None,
 ) -> None:
     """Show one title: a readable card, or the JSON record other programs rely on.
@@ -188,27 +216,16 @@ FromOption = Annotated[int | None, typer.Option("--from", help="Only titles of t
 ToOption = Annotated[int | None, typer.Option("--to", help="Only titles of this year or earlier.")]
 
 
-def _one_of(allowed: Sequence[str], option: str) -> Any:
-    """An option callback: a value outside `allowed` is a usage error (exit 2)."""
-
-    def check(value: str | None) -> str | None:
-        if value is not None and value not in allowed:
-            raise typer.BadParameter(f"{value!r} is not one of {', '.join(allowed)}", param_hint=f"'{option}'")
-        return value
-
-    return check
-
-
-def _sort_option(sorts: Iterable[str], default: str | None) -> Any:
-    """The --sort option of a command that sorts by one of `sorts`."""
+def _sort_option(default: str | None) -> Any:
+    """The --sort option of a command (its choices are the annotation's)."""
     extra = f" [default: {default}]" if default else " [default: title, then the page's order]"
-    return typer.Option("--sort", callback=_one_of(list(sorts), "--sort"), help=f"{' | '.join(sorts)}.{extra}")
+    return typer.Option("--sort", case_sensitive=False, help=f"What to sort by.{extra}")
 
 
-TITLE_SORT = _sort_option(queries.TITLE_SORTS, "title")
-RATING_SORT = _sort_option(queries.RATING_SORTS, "title")
-GROSS_SORT = _sort_option(queries.GROSS_SORTS, "title")
-REVIEW_SORT = _sort_option(queries.REVIEW_SORTS, None)
+TITLE_SORT = _sort_option("title")
+RATING_SORT = _sort_option("title")
+GROSS_SORT = _sort_option("title")
+REVIEW_SORT = _sort_option(None)
 
 
 def _catalog(db_option: Path | None, fmt: str) -> Any:
@@ -230,10 +247,8 @@ def titles(
     country: Annotated[str | None, typer.Option("--country", help="A country, e.g. UK.")] = None,
     language: Annotated[str | None, typer.Option("--language", help="A language, e.g. English.")] = None,
     certificate: Annotated[str | None, typer.Option("--certificate", help="A certificate, e.g. R.")] = None,
-    kind: Annotated[
-        str | None, typer.Option("--kind", callback=_one_of(KINDS, "--kind"), help=" | ".join(KINDS) + ".")
-    ] = None,
-    sort: Annotated[str | None, TITLE_SORT] = None,
+    kind: Annotated[Kind | None, typer.Option("--kind", case_sensitive=False, help="Only titles of this kind.")] = None,
+    sort: Annotated[TitleSort | None, TITLE_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
@@ -290,8 +305,7 @@ def filmography(
         ),
     ],
     role: Annotated[
-        str | None,
-        typer.Option("--role", callback=_one_of(ROLES, "--role"), help=" | ".join(ROLES) + "."),
+        Role | None, typer.Option("--role", case_sensitive=False, help="Only credits in this role.")
     ] = None,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
@@ -313,7 +327,7 @@ def filmography(
 def ratings(
     certificate: Annotated[str | None, typer.Option("--certificate", help="A certificate, e.g. PG-13.")] = None,
     min_rating: Annotated[float | None, typer.Option("--min-rating", help="Only titles rated this or higher.")] = None,
-    sort: Annotated[str | None, RATING_SORT] = None,
+    sort: Annotated[RatingSort | None, RATING_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
@@ -334,18 +348,13 @@ def ratings(
 @app.command()
 def grosses(
     kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind",
-            callback=_one_of(BOX_OFFICE_KINDS, "--kind"),
-            help=" | ".join(BOX_OFFICE_KINDS) + ".",
-        ),
+        BoxOfficeKind | None, typer.Option("--kind", case_sensitive=False, help="Only figures of this kind.")
     ] = None,
     currency: Annotated[str | None, typer.Option("--currency", help="An ISO 4217 code, e.g. USD.")] = None,
     year: YearOption = None,
     year_from: FromOption = None,
     year_to: ToOption = None,
-    sort: Annotated[str | None, GROSS_SORT] = None,
+    sort: Annotated[GrossSort | None, GROSS_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
@@ -381,7 +390,7 @@ def reviews(
     min_helpful: Annotated[
         int | None, typer.Option("--min-helpful", min=0, help="Only reviews this many people found helpful.")
     ] = None,
-    sort: Annotated[str | None, REVIEW_SORT] = None,
+    sort: Annotated[ReviewSort | None, REVIEW_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
@@ -417,9 +426,25 @@ def search(
     emit(*queries.search(conn, query, limit=limit), fmt, headers=not no_headers)
 
 
-@app.command()
+class _PairsCommand(TyperCommand):
+    """A command whose --param takes two values (NAME VALUE) each time: typer cannot declare a list of pairs."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if param.name == "param":
+                param.nargs = 2
+
+
+@app.command(cls=_PairsCommand)
 def sql(
-    statement: Annotated[str, typer.Argument(help="One SELECT, WITH, EXPLAIN, PRAGMA or VALUES statement.")],
+    statement: Annotated[
+        str, typer.Argument(help="One SELECT, WITH, EXPLAIN, PRAGMA or VALUES statement; - reads it from stdin.")
+    ],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", metavar="NAME VALUE", help="A value for :NAME in the statement (repeatable)."),
+    ] = None,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
     no_headers: NoHeadersOption = False,
@@ -427,10 +452,18 @@ def sql(
 ) -> None:
     """Run one read-only SQL statement on the catalog; anything that would write is refused.
 
+    Values typed by the user go in as parameters, never pasted into the SQL.
+
     Example: moviecli sql "SELECT genre, count(*) AS n FROM genres GROUP BY genre ORDER BY n DESC" -f csv
+
+    Example: moviecli sql "SELECT * FROM people WHERE name = :name" -p name "O'Brien"
     """
+    if statement == "-":
+        statement = sys.stdin.read()
     conn = _catalog(db_option, fmt)
-    emit(*queries.sql(conn, statement, limit=limit), fmt, headers=not no_headers)
+    pairs = cast("list[tuple[str, str]]", param or [])  # _PairsCommand: each --param is a pair
+    params = {name.removeprefix(":"): value for name, value in pairs}
+    emit(*queries.sql(conn, statement, params, limit=limit), fmt, headers=not no_headers)
 
 
 @app.command()
@@ -517,12 +550,25 @@ def check_command(fmt: FormatOption = "table", no_headers: NoHeadersOption = Fal
         fail("the catalog failed its checks")
 
 
+def _complete_only(incomplete: str) -> list[str]:
+    """Shell completion of --only's comma-separated list: the next file name after those typed."""
+    from moviecli.imdb import DATASETS
+
+    done, _, last = incomplete.rpartition(",")
+    typed = set(done.split(","))
+    return [done + "," * bool(done) + name for name in DATASETS if name.startswith(last) and name not in typed]
+
+
 @app.command("load-imdb")
 def load_imdb(
     directory: Annotated[Path, typer.Argument(help="Folder of IMDb dataset files (*.tsv.gz or *.tsv).")],
     only: Annotated[
         str | None,
-        typer.Option("--only", help="Import only these files: names,basics,ratings,episode,crew,principals,akas."),
+        typer.Option(
+            "--only",
+            autocompletion=_complete_only,
+            help="Import only these files: names,basics,ratings,episode,crew,principals,akas.",
+        ),
     ] = None,
     allow_shrink: Annotated[
         bool,
