@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from moviecli import db
 from moviecli.cli import app
+from moviecli.models import CastMember, Title
 
 runner = CliRunner()
 MOVIECLI = str(Path(sys.executable).with_name("moviecli"))  # the installed script, as a shell runs it
@@ -143,3 +145,110 @@ def test_show_completion_prints_a_script() -> None:
     assert result.exit_code == 0
     assert "_moviecli_completion()" in result.stdout
     assert "complete -o default -F _moviecli_completion moviecli" in result.stdout
+
+
+# ---- tables in pipes and on terminals ----
+
+
+def test_a_table_in_a_pipe_keeps_values_whole(catalog_db: Path) -> None:
+    # A 250-character title stays whole; a 250-character free-text cell is cut to 200 (199 and "…").
+    long = "replace(hex(zeroblob(125)), '0', 'a')"
+    result = runner.invoke(
+        app, ["sql", f"SELECT {long} AS title, 1994 AS year, {long} AS note", "--db", str(catalog_db)]
+    )
+    title, _rule, row = result.stdout.splitlines()
+    assert row == "a" * 250 + "  1994  " + "a" * 199 + "…"
+    assert title.split() == ["title", "year", "note"]
+
+
+def terminal_run(catalog_db: Path, columns: int, *args: str) -> str:
+    """stdout of moviecli run on a pseudo-terminal `columns` wide."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    with subprocess.Popen([MOVIECLI, *args, "--db", str(catalog_db)], stdout=follower, env=env) as process:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: the command has exited
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert process.wait(timeout=60) == 0
+    os.close(leader)
+    return b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+def test_a_table_on_a_terminal_fits_it_shortening_free_text_first(catalog_db: Path) -> None:
+    # 60 columns: genres, kind and directors are shortened; titles, years and numbers stay whole.
+    assert terminal_run(catalog_db, 60, "titles", "--genre", "drama") == (
+        "title          year  kind      genres    certific…  rating  votes  directors\n"
+        "-------------  ----  --------  --------  ---------  ------  -----  ---------\n"
+        "Night Ferry    2015  tv_seri…  Crime, …  TV-MA      8.1     5432\n"
+        "The Salt Road  1994  movie     Drama, …  R          7.2     12345  Marta Qu…\n"
+        "Wind Road      2010  movie     Animati…                            Kenji Sa…\n"
+    )
+    # Wide enough: nothing is cut.
+    assert terminal_run(catalog_db, 120, "titles", "--genre", "drama").splitlines()[2] == (
+        "Night Ferry    2015  tv_series  Crime, Drama, Mystery     TV-MA        8.1     5432"
+    )
+
+
+# ---- wide characters ----
+
+
+@pytest.fixture
+def cjk_db(tmp_path: Path) -> Path:
+    """Three invented titles in Japanese, Chinese and Korean, and one in Latin letters."""
+    database = tmp_path / "cjk.db"
+    conn = db.connect_write(database)
+    records = [
+        Title(
+            title="風の道",
+            year=2010,
+            genres=["Animation"],
+            cast=[CastMember("森 陽翔", "海斗"), CastMember("Zoe Ashdown", "Mina")],
+        ),
+        Title(title="夜渡轮", year=2015, genres=["Drama"]),
+        Title(title="소금길", year=1994, genres=["Western"]),
+        Title(title="Wind Road", year=2011, genres=["Family"]),
+    ]
+    with db.transaction(conn):
+        for i, record in enumerate(records):
+            db.save_title(conn, record, db.store_page(conn, f"p{i}.txt", f"sha-{i}", record.title, "utf-8", "test"))
+    conn.close()
+    return database
+
+
+def test_wide_characters_line_up_in_tables(cjk_db: Path) -> None:
+    result = runner.invoke(app, ["titles", "--sort", "year", "--db", str(cjk_db), "-f", "table"])
+    # Each CJK character takes two columns: the year column starts in the same place on every line.
+    assert result.stdout == (
+        "title      year  kind   genres     certificate  rating  votes  directors\n"
+        "---------  ----  -----  ---------  -----------  ------  -----  ---------\n"
+        "소금길     1994  movie  Western\n"
+        "風の道     2010  movie  Animation\n"
+        "Wind Road  2011  movie  Family\n"
+        "夜渡轮     2015  movie  Drama\n"
+    )
+
+
+def test_wide_characters_in_the_card(cjk_db: Path) -> None:
+    card = runner.invoke(app, ["show", "風の道", "--db", str(cjk_db)]).stdout
+    assert card == (
+        "風の道 (2010)\n"
+        "=============\n"  # 13 columns: three wide characters and " (2010)"
+        "Kind             movie\n"
+        "Genres           Animation\n"
+        "Cast\n"
+        "  森 陽翔                      海斗\n"
+        "  Zoe Ashdown                  Mina\n"
+    )
