@@ -11,6 +11,8 @@ CAST_SHOWN = 15
 
 def _width(text: str) -> int:
     """Terminal columns of `text`: a Japanese, Chinese or Korean character takes two (wcwidth)."""
+    if text.isascii():  # the common case: one column a character, no need to ask wcwidth
+        return len(text)
     try:
         from wcwidth import wcswidth
     except ImportError:  # without the widechars extra: one column a character

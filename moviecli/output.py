@@ -37,6 +37,8 @@ def _tsv_cell(value: Any) -> str:
 
 def _display_width(text: str) -> int:
     """Columns `text` takes on a terminal: CJK characters take two (wcwidth, as tabulate counts them)."""
+    if text.isascii():  # the common case: one column a character, no need to ask wcwidth
+        return len(text)
     try:
         from wcwidth import wcswidth
     except ImportError:  # without the widechars extra, tabulate counts characters too
