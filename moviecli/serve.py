@@ -10,6 +10,8 @@ The search canned query escapes what the user typed exactly as `moviecli search`
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
 from pathlib import Path
 from types import ModuleType
@@ -123,9 +125,20 @@ def datasette_app(path: Path) -> Any:
     return Datasette(files=[str(resolved)], metadata=metadata(resolved.stem))
 
 
+def _check_address(host: str, port: int) -> None:
+    """ServeError in one line when nothing can listen on host:port (uvicorn would log and exit 3)."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as e:
+        reason = os.strerror(e.errno) if e.errno else str(e)
+        raise ServeError(f"cannot listen on {host}:{port}: {reason}") from None
+
+
 def serve(path: Path, host: str, port: int) -> None:
     """Serve the catalog at http://host:port/ until interrupted."""
     app = datasette_app(path)
+    _check_address(host, port)
     import uvicorn  # type: ignore[import-not-found, unused-ignore]  # a dependency of datasette
 
     uvicorn.run(app.app(), host=host, port=port, log_level="warning")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -143,3 +144,11 @@ def test_serve_without_a_catalog(tmp_path: Path) -> None:
         result.stderr == f"moviecli: no database at {tmp_path / 'none.db'} (run 'moviecli load' first, or pass --db)\n"
     )
     assert not (tmp_path / "none.db").exists()
+
+
+def test_serve_on_a_port_in_use(catalog_db: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(app, ["serve", "--port", str(port), "--db", str(catalog_db)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"moviecli: cannot listen on 127.0.0.1:{port}: Address already in use\n"
