@@ -9,6 +9,23 @@ WIDTH = 80
 CAST_SHOWN = 15
 
 
+def _width(text: str) -> int:
+    """Terminal columns of `text`: a Japanese, Chinese or Korean character takes two (wcwidth)."""
+    if text.isascii():  # the common case: one column a character, no need to ask wcwidth
+        return len(text)
+    try:
+        from wcwidth import wcswidth
+    except ImportError:  # without the widechars extra: one column a character
+        return len(text)
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def _pad(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` terminal columns (str.ljust counts characters)."""
+    return text + " " * max(0, width - _width(text))
+
+
 def _money(entry: dict[str, Any]) -> str:
     text = f"{entry['amount']:,} {entry['currency']}"
     extras = [entry["country"], entry["date"], "estimated" if entry["estimated"] else None]
@@ -20,7 +37,8 @@ def title_card(record: dict[str, Any]) -> str:
     years = str(record["year"] or "?")
     if record["end_year"] or record["kind"] in ("tv_series", "tv_mini_series"):
         years += f"–{record['end_year'] or ''}"
-    lines = [f"{record['title']} ({years})", "=" * min(WIDTH, len(record["title"]) + len(years) + 3)]
+    heading = f"{record['title']} ({years})"
+    lines = [heading, "=" * min(WIDTH, _width(heading))]
 
     def field(label: str, value: Any) -> None:
         if value in (None, [], ""):
@@ -63,7 +81,7 @@ def title_card(record: dict[str, Any]) -> str:
             role = member["character"] or ""
             if member["note"]:
                 role += f" ({member['note']})"
-            lines.append(f"  {member['name']:<28} {role}".rstrip())
+            lines.append(f"  {_pad(member['name'], 28)} {role}".rstrip())
         if len(record["cast"]) > CAST_SHOWN:
             lines.append(f"  … and {len(record['cast']) - CAST_SHOWN} more")
     if record["reviews"]:

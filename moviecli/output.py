@@ -14,9 +14,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 FORMATS = ("table", "csv", "tsv", "json", "jsonl")
-TABLE_CELL_WIDTH = 40  # long text is shortened in tables; other formats keep it whole
-TABLE_MIN_CELL = 8  # a shortened column keeps at least this many characters
+TEXT_CELL_MAX = 200  # a free-text table cell longer than this is shortened, even in a pipe
+TABLE_MIN_CELL = 8  # a column shortened to fit a terminal keeps at least this many characters
 HEADER_MIN = 9  # and a header word at least this many (longer words are shortened)
+# Columns a table never shortens (besides numbers): what a reader greps for and sorts by.
+WHOLE_COLUMNS = frozenset({"title", "original_title"})
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -39,6 +41,30 @@ def _tsv_cell(value: Any) -> str:
     return _text(value).translate(_TSV_ESCAPES)
 
 
+def _display_width(text: str) -> int:
+    """Columns `text` takes on a terminal: CJK characters take two (wcwidth, as tabulate counts them)."""
+    if text.isascii():  # the common case: one column a character, no need to ask wcwidth
+        return len(text)
+    try:
+        from wcwidth import wcswidth
+    except ImportError:  # without the widechars extra, tabulate counts characters too
+        return len(text)
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def _shorten(text: str, cap: int) -> str:
+    """`text` in at most `cap` columns, ending in … when cut."""
+    if _display_width(text) <= cap:
+        return text
+    kept = ""
+    for char in text:
+        if _display_width(kept + char) + 1 > cap:
+            break
+        kept += char
+    return kept + "…"
+
+
 def _header_lines(name: str, cap: int) -> str:
     """A column name that fits `cap`: whole, else broken at underscores over lines, else shortened."""
     if len(name) <= cap:
@@ -52,38 +78,60 @@ def _header_lines(name: str, cap: int) -> str:
     return "\n".join(_shorten(line, cap) for line in lines)
 
 
-def _column_caps(columns: Sequence[str], body: list[list[str]], width: int, cell_width: int) -> list[int]:
-    """How wide each table column may be so the whole table fits in `width` (narrowing the widest first)."""
-    natural = [max([len(c), *(len(row[i]) for row in body)]) for i, c in enumerate(columns)]
-    caps = [min(cell_width, n) for n in natural]
-    # A column can narrow down to its longest header word (at most HEADER_MIN) or TABLE_MIN_CELL.
-    floors = [
-        min(n, max(TABLE_MIN_CELL, min(HEADER_MIN, max(len(p) for p in c.split("_")))))
-        for c, n in zip(columns, natural, strict=True)
+def _is_whole(name: str, values: Iterable[Any]) -> bool:
+    """Titles, years, dates and numbers are shown whole; other columns are free text."""
+    if name in WHOLE_COLUMNS or name.endswith(("year", "date")):
+        return True
+    present = [v for v in values if v is not None]
+    return bool(present) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present)
+
+
+def _column_caps(columns: Sequence[str], body: list[list[str]], whole: Sequence[bool], width: int | None) -> list[int]:
+    """How wide each column may be: free text at most TEXT_CELL_MAX; on a terminal, also the whole
+    table within `width`, narrowing the widest free-text column first and whole columns only down to
+    their values (a long header breaks over lines instead)."""
+    cells = [max([0, *(_display_width(row[i]) for row in body)]) for i in range(len(columns))]
+    caps = [max(len(c), n if keep else min(n, TEXT_CELL_MAX)) for c, n, keep in zip(columns, cells, whole, strict=True)]
+    if width is None:
+        return caps
+    header_floor = [
+        min(len(c), max(TABLE_MIN_CELL, min(HEADER_MIN, max(len(p) for p in c.split("_"))))) for c in columns
     ]
-    while sum(caps) + 2 * (len(caps) - 1) > width:
-        widest = max(range(len(caps)), key=lambda i: (caps[i] - floors[i], caps[i]))
-        if caps[widest] <= floors[widest]:
-            break  # as narrow as it gets; a very wide table wraps in the terminal
-        caps[widest] -= 1
-    return caps
+    floors = [
+        max(n, h) if keep else min(cap, max(TABLE_MIN_CELL, h))
+        for n, h, cap, keep in zip(cells, header_floor, caps, whole, strict=True)
+    ]
+    free = [i for i, keep in enumerate(whole) if not keep]
+    for candidates in (free, range(len(caps))):  # free text first, then long headers of whole columns
+        while sum(caps) + 2 * (len(caps) - 1) > width:
+            narrowable = [i for i in candidates if caps[i] > floors[i]]
+            if not narrowable:
+                break
+            widest = max(narrowable, key=lambda i: (caps[i] - floors[i], caps[i]))
+            caps[widest] -= 1
+    return caps  # a table still too wide wraps in the terminal
 
 
-def _shorten(text: str, cap: int) -> str:
-    return text if len(text) <= cap else text[: cap - 1] + "…"
+def _terminal_width(out: TextIO) -> int | None:
+    """The width to fit a table to: the terminal's; None in a pipe or a file, where values stay whole."""
+    isatty = getattr(out, "isatty", None)
+    if isatty is not None and isatty():
+        return shutil.get_terminal_size((80, 24)).columns
+    return None
 
 
 def _write_table(
-    columns: Sequence[str], rows: Iterable[Sequence[Any]], headers: bool, out: TextIO, cell_width: int
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], headers: bool, out: TextIO, width: int | None
 ) -> int:
     import tabulate as tabulate_module  # ~50 ms to import: only when a table is asked for
 
     tabulate_module.MIN_PADDING = 0  # columns exactly as wide as their cells, so the widths above hold
     tabulate = tabulate_module.tabulate
 
-    body = [[" ".join(_text(v).split()) for v in row] for row in rows]
-    width = shutil.get_terminal_size((80, 24)).columns
-    caps = _column_caps(columns, body, width, cell_width)
+    raw = [tuple(row) for row in rows]
+    whole = [_is_whole(c, (row[i] for row in raw)) for i, c in enumerate(columns)]
+    body = [[" ".join(_text(v).split()) for v in row] for row in raw]
+    caps = _column_caps(columns, body, whole, width)
     body = [[_shorten(cell, cap) for cell, cap in zip(row, caps, strict=True)] for row in body]
     if headers:
         text = tabulate(
@@ -106,9 +154,13 @@ def write_rows(
     *,
     headers: bool = True,
     out: TextIO | None = None,
-    cell_width: int = TABLE_CELL_WIDTH,
+    width: int | None = None,
 ) -> int:
-    """Write rows (tuples in the order of `columns`) in `fmt`; returns how many were written."""
+    """Write rows (tuples in the order of `columns`) in `fmt`; returns how many were written.
+
+    A table fits `width` columns, by default the terminal's when `out` is one; in a pipe or a file
+    it is as wide as its values (only free text over TEXT_CELL_MAX is shortened).
+    """
     out = out or sys.stdout
     count = 0
     if fmt == "csv":
@@ -136,7 +188,7 @@ def write_rows(
             count += 1
         out.write("\n]\n" if count else "]\n")
     elif fmt == "table":
-        count = _write_table(columns, rows, headers, out, cell_width)
+        count = _write_table(columns, rows, headers, out, width if width is not None else _terminal_width(out))
     else:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     return count

@@ -492,11 +492,13 @@ def warnings(conn: sqlite3.Connection, *, limit: int | None = None) -> Result:
     return columns, _rows(conn.execute(sql, params))
 
 
-def sql(conn: sqlite3.Connection, statement: str, *, limit: int | None = None) -> Result:
-    """Run one read-only statement; its own columns. Anything that would write is refused with QueryError."""
+def sql(
+    conn: sqlite3.Connection, statement: str, params: dict[str, str] | None = None, *, limit: int | None = None
+) -> Result:
+    """Run one read-only statement with `params` for its :name placeholders; anything that would write is refused."""
     from moviecli.readonly_sql import run
 
-    return run(conn, statement, limit=limit)
+    return run(conn, statement, params, limit=limit)
 
 
 def stats(conn: sqlite3.Connection) -> Result:

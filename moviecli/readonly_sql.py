@@ -44,21 +44,50 @@ def _read_only_authorizer(action: int, arg1: str | None, arg2: str | None, _db: 
     return sqlite3.SQLITE_DENY
 
 
-def run(conn: sqlite3.Connection, statement: str, *, limit: int | None = None) -> tuple[list[str], Rows]:
-    """Run one read-only statement; its own columns. Anything that would write is refused with QueryError."""
+def _deny_all(*_args: object) -> int:
+    return sqlite3.SQLITE_DENY
+
+
+def _syntax_error(e: sqlite3.Error) -> QueryError | None:
+    """The error to show when SQLite could not parse the statement at all; None for any other error."""
+    message = str(e)
+    if "syntax error" in message or "incomplete input" in message or "unrecognized token" in message:
+        return QueryError(f"sql: syntax error: {message}")
+    return None
+
+
+def run(
+    conn: sqlite3.Connection, statement: str, params: dict[str, str] | None = None, *, limit: int | None = None
+) -> tuple[list[str], Rows]:
+    """Run one read-only statement, with `params` for its :name placeholders; its own columns.
+
+    Anything that would write is refused with QueryError; a statement SQLite cannot parse is called
+    a syntax error, not a write.
+    """
     body = _LEADING_COMMENTS.sub("", statement)
     first = body.split(None, 1)[0].lower() if body.strip() else ""
     if first not in _READ_STARTS:
+        # Prepared under an authorizer that denies everything, so nothing runs: only parsing is tried.
+        conn.set_authorizer(_deny_all)
+        try:
+            conn.execute(statement)
+        except sqlite3.Error as e:
+            if error := _syntax_error(e):
+                raise error from None
+        finally:
+            conn.set_authorizer(None)
         raise QueryError(
             "sql: only a single read statement (SELECT, WITH, EXPLAIN, PRAGMA or VALUES) is allowed; "
             "the catalog is read-only here"
         )
     conn.set_authorizer(_read_only_authorizer)
     try:
-        cursor = conn.execute(statement)
-    except sqlite3.ProgrammingError as e:  # several statements: sqlite3 runs one at a time
+        cursor = conn.execute(statement, params or {})
+    except sqlite3.ProgrammingError as e:  # several statements (sqlite3 runs one at a time), missing parameters
         raise QueryError(f"sql: {e}") from None
     except sqlite3.DatabaseError as e:
+        if error := _syntax_error(e):
+            raise error from None
         if "not authorized" in str(e):
             raise QueryError("sql: refused: the statement would change the catalog (it is read-only)") from None
         raise QueryError(f"sql: {e}") from None

@@ -16,7 +16,7 @@ from typer.core import TyperGroup
 
 from moviecli import __version__
 from moviecli.cli import catalog, loading, reading, upkeep
-from moviecli.cli.common import silence_stdout
+from moviecli.cli.common import DbOption, silence_stdout
 from moviecli.errors import MovieCliError
 
 
@@ -36,7 +36,7 @@ app = typer.Typer(
     help="A movie catalog over SQLite, loaded from saved IMDb title pages.\n\n"
     "Example: moviecli load seeds/ && moviecli show 'Leaving Las Vegas'",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion
     rich_markup_mode=None,  # plain help: rich formatting costs ~80 ms of start-up
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -53,14 +53,19 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    db_option: DbOption = None,
 ) -> None:
     """A movie catalog over SQLite, loaded from saved IMDb title pages.
 
     Example: moviecli load seeds/ && moviecli show "Leaving Las Vegas"
     """
+    if db_option is not None and ctx.invoked_subcommand:
+        # `moviecli --db x.db titles`: the command's own --db defaults to it (and still wins if given).
+        ctx.default_map = {ctx.invoked_subcommand: {"db_option": str(db_option)}}
 
 
 def main() -> None:

@@ -1,11 +1,13 @@
-"""Commands over the catalog as a whole: raw SQL, the table counts, the export of every record, and
-the parser's warnings. They open the catalog read-only.
+"""Commands over the catalog as a whole: raw SQL, the table counts, the export of every record, the
+parser's warnings, its path, and browsing it in datasette. They only read it.
 """
 
+import sys
 from itertools import islice
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 import typer
+from typer.core import TyperCommand
 
 from moviecli import db, queries
 from moviecli.cli.common import (
@@ -23,9 +25,25 @@ from moviecli.cli.common import (
 app = typer.Typer()
 
 
-@app.command()
+class _PairsCommand(TyperCommand):
+    """A command whose --param takes two values (NAME VALUE) each time: typer cannot declare a list of pairs."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if param.name == "param":
+                param.nargs = 2
+
+
+@app.command(cls=_PairsCommand)
 def sql(
-    statement: Annotated[str, typer.Argument(help="One SELECT, WITH, EXPLAIN, PRAGMA or VALUES statement.")],
+    statement: Annotated[
+        str, typer.Argument(help="One SELECT, WITH, EXPLAIN, PRAGMA or VALUES statement; - reads it from stdin.")
+    ],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", metavar="NAME VALUE", help="A value for :NAME in the statement (repeatable)."),
+    ] = None,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
     no_headers: NoHeadersOption = False,
@@ -33,10 +51,18 @@ def sql(
 ) -> None:
     """Run one read-only SQL statement on the catalog; anything that would write is refused.
 
+    Values typed by the user go in as parameters, never pasted into the SQL.
+
     Example: moviecli sql "SELECT genre, count(*) AS n FROM genres GROUP BY genre ORDER BY n DESC" -f csv
+
+    Example: moviecli sql "SELECT * FROM people WHERE name = :name" -p name "O'Brien"
     """
+    if statement == "-":
+        statement = sys.stdin.read()
     conn = catalog(db_option, fmt)
-    emit(*queries.sql(conn, statement, limit=limit), fmt, headers=not no_headers)
+    pairs = cast("list[tuple[str, str]]", param or [])  # _PairsCommand: each --param is a pair
+    params = {name.removeprefix(":"): value for name, value in pairs}
+    emit(*queries.sql(conn, statement, params, limit=limit), fmt, headers=not no_headers)
 
 
 @app.command()
@@ -89,3 +115,29 @@ def warnings(
     """
     conn = catalog(db_option, fmt)
     emit(*queries.warnings(conn, limit=limit), fmt, headers=not no_headers)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="The port to listen on.")] = 8001,
+    host: Annotated[str, typer.Option("--host", help="The address to listen on (localhost only by default).")] = (
+        "127.0.0.1"
+    ),
+    db_option: DbOption = None,
+) -> None:
+    """Browse the catalog in a web browser (datasette, from the 'web' extra), with search and filmography pages.
+
+    Example: moviecli serve --port 8001 (then open http://127.0.0.1:8001/)
+    """
+    from moviecli.serve import serve as serve_catalog
+
+    serve_catalog(db_path(db_option), host, port)
+
+
+@app.command()
+def path(db_option: DbOption = None) -> None:
+    """Print the catalog's path (from --db, else $MOVIECLI_DB, else the default); never creates it.
+
+    Example: moviecli path --db catalog.db (and: sqlite-utils tables "$(moviecli path)")
+    """
+    typer.echo(str(db_path(db_option)))

@@ -9,17 +9,45 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 import typer
 
-from moviecli import db, output
+from moviecli import db, output, queries
+from moviecli.vocabulary import BOX_OFFICE_KINDS, KINDS, ROLES
+
+# Choices: typer lists them in --help, completes them in a shell and refuses others (exit 2); any
+# case is accepted (-f CSV) and given back as listed. mypy sees plain strings.
+if TYPE_CHECKING:
+    FormatName = str
+    ShowFormat = str
+    Kind = str
+    BoxOfficeKind = str
+    Role = str
+    TitleSort = str
+    RatingSort = str
+    GrossSort = str
+    ReviewSort = str
+    PeopleSort = str
+    FilmographySort = str
+else:
+    FormatName = Literal[output.FORMATS]
+    ShowFormat = Literal["table", "json"]
+    Kind = Literal[KINDS]
+    BoxOfficeKind = Literal[BOX_OFFICE_KINDS]
+    Role = Literal[ROLES]
+    TitleSort = Literal[tuple(queries.TITLE_SORTS)]
+    RatingSort = Literal[tuple(queries.RATING_SORTS)]
+    GrossSort = Literal[tuple(queries.GROSS_SORTS)]
+    ReviewSort = Literal[tuple(queries.REVIEW_SORTS)]
+    PeopleSort = Literal[tuple(queries.PEOPLE_SORTS)]
+    FilmographySort = Literal[tuple(queries.FILMOGRAPHY_SORTS)]
 
 DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="Catalog file [default: $MOVIECLI_DB, else ~/.local/share/moviecli/moviecli.db]."),
 ]
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json or jsonl.")]
+FormatOption = Annotated[FormatName, typer.Option("--format", "-f", case_sensitive=False, help="Output format.")]
 NoHeadersOption = Annotated[bool, typer.Option("--no-headers", help="Leave out the header row (table, csv, tsv).")]
 LimitOption = Annotated[int | None, typer.Option("--limit", min=0, help="At most this many rows.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors (for cron mail).")]
@@ -89,14 +117,3 @@ def silence_stdout() -> None:
     # Further writes (and the flush at exit) go to /dev/null instead of raising again.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
-
-
-def one_of(allowed: Sequence[str], option: str) -> Any:
-    """An option callback: a value outside `allowed` is a usage error (exit 2)."""
-
-    def check(value: str | None) -> str | None:
-        if value is not None and value not in allowed:
-            raise typer.BadParameter(f"{value!r} is not one of {', '.join(allowed)}", param_hint=f"'{option}'")
-        return value
-
-    return check

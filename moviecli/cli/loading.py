@@ -95,12 +95,25 @@ def reparse(db_option: DbOption = None, quiet: QuietOption = False) -> None:
     raise typer.Exit(1 if report.failed else 0)
 
 
+def _complete_only(incomplete: str) -> list[str]:
+    """Shell completion of --only's comma-separated list: the next file name after those typed."""
+    from moviecli.imdb import DATASETS
+
+    done, _, last = incomplete.rpartition(",")
+    typed = set(done.split(","))
+    return [done + "," * bool(done) + name for name in DATASETS if name.startswith(last) and name not in typed]
+
+
 @app.command("load-imdb")
 def load_imdb(
     directory: Annotated[Path, typer.Argument(help="Folder of IMDb dataset files (*.tsv.gz or *.tsv).")],
     only: Annotated[
         str | None,
-        typer.Option("--only", help="Import only these files: names,basics,ratings,episode,crew,principals,akas."),
+        typer.Option(
+            "--only",
+            autocompletion=_complete_only,
+            help="Import only these files: names,basics,ratings,episode,crew,principals,akas.",
+        ),
     ] = None,
     allow_shrink: Annotated[
         bool,

@@ -5,28 +5,35 @@ A title or a person is found the same way by every command (lookup.py): by its n
 titles or its IMDb id; the words of a TITLE or NAME need no quotes.
 """
 
-from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
 
 from moviecli import db, output, queries
 from moviecli.cli.common import (
+    BoxOfficeKind,
     DbOption,
+    FilmographySort,
     FormatOption,
+    GrossSort,
     ImdbIdOption,
+    Kind,
     LimitOption,
     NoHeadersOption,
+    PeopleSort,
+    RatingSort,
+    ReviewSort,
+    Role,
+    ShowFormat,
+    TitleSort,
     catalog,
     check_format,
     db_path,
     emit,
     note,
-    one_of,
     words,
     words_or_id,
 )
-from moviecli.vocabulary import BOX_OFFICE_KINDS, KINDS, ROLES
 
 app = typer.Typer()
 
@@ -45,7 +52,7 @@ def show(
     ] = None,
     year: Annotated[int | None, typer.Option("--year", help="The year, when several titles share a name.")] = None,
     imdb_id: ImdbIdOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", case_sensitive=False, help="Output format.")] = "table",
     db_option: DbOption = None,
 ) -> None:
     """Show one title: a readable card, or the JSON record other programs rely on.
@@ -80,23 +87,21 @@ MinRatingOption = Annotated[float | None, typer.Option("--min-rating", help="Onl
 MinVotesOption = Annotated[int | None, typer.Option("--min-votes", min=0, help="Only titles with this many votes.")]
 
 
-def _sort_option(sorts: Iterable[str], default: str | None) -> Any:
-    """The --sort option of a command that sorts by one of `sorts`."""
+def _sort_option(default: str | None) -> Any:
+    """The --sort option of a command (its choices are the annotation's)."""
     extra = f" [default: {default}]" if default else " [default: title, then the page's order]"
-    return typer.Option("--sort", callback=one_of(list(sorts), "--sort"), help=f"{' | '.join(sorts)}.{extra}")
+    return typer.Option("--sort", case_sensitive=False, help=f"What to sort by.{extra}")
 
 
-RoleOption = Annotated[
-    str | None, typer.Option("--role", callback=one_of(ROLES, "--role"), help=" | ".join(ROLES) + ".")
-]
+RoleOption = Annotated[Role | None, typer.Option("--role", case_sensitive=False, help="Only credits in this role.")]
 
 
-TITLE_SORT = _sort_option(queries.TITLE_SORTS, "title")
-RATING_SORT = _sort_option(queries.RATING_SORTS, "title")
-GROSS_SORT = _sort_option(queries.GROSS_SORTS, "title")
-REVIEW_SORT = _sort_option(queries.REVIEW_SORTS, None)
-PEOPLE_SORT = _sort_option(queries.PEOPLE_SORTS, "name")
-FILMOGRAPHY_SORT = _sort_option(queries.FILMOGRAPHY_SORTS, "year")
+TITLE_SORT = _sort_option("title")
+RATING_SORT = _sort_option("title")
+GROSS_SORT = _sort_option("title")
+REVIEW_SORT = _sort_option(None)
+PEOPLE_SORT = _sort_option("name")
+FILMOGRAPHY_SORT = _sort_option("year")
 
 
 @app.command()
@@ -115,8 +120,7 @@ def titles(
         typer.Option("--person", help="Someone credited: a name (case and accents ignored) or an IMDb id (nm…)."),
     ] = None,
     role: Annotated[
-        str | None,
-        typer.Option("--role", callback=one_of(ROLES, "--role"), help="Credited in this role (with --person: theirs)."),
+        Role | None, typer.Option("--role", case_sensitive=False, help="Credited in this role (with --person: theirs).")
     ] = None,
     country: Annotated[
         list[str] | None, typer.Option("--country", help="A country, e.g. UK; repeated: every one of them.")
@@ -125,12 +129,10 @@ def titles(
         list[str] | None, typer.Option("--language", help="A language, e.g. English; repeated: every one of them.")
     ] = None,
     certificate: Annotated[str | None, typer.Option("--certificate", help="A certificate, e.g. R.")] = None,
-    kind: Annotated[
-        str | None, typer.Option("--kind", callback=one_of(KINDS, "--kind"), help=" | ".join(KINDS) + ".")
-    ] = None,
+    kind: Annotated[Kind | None, typer.Option("--kind", case_sensitive=False, help="Only titles of this kind.")] = None,
     min_rating: MinRatingOption = None,
     min_votes: MinVotesOption = None,
-    sort: Annotated[str | None, TITLE_SORT] = None,
+    sort: Annotated[TitleSort | None, TITLE_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
@@ -171,10 +173,9 @@ def titles(
 def people(
     text: Annotated[list[str] | None, typer.Argument(help="Part of a name (case and accents ignored).")] = None,
     role: Annotated[
-        str | None,
-        typer.Option("--role", callback=one_of(ROLES, "--role"), help="Only people credited in this role."),
+        Role | None, typer.Option("--role", case_sensitive=False, help="Only people credited in this role.")
     ] = None,
-    sort: Annotated[str | None, PEOPLE_SORT] = None,
+    sort: Annotated[PeopleSort | None, PEOPLE_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
@@ -202,7 +203,7 @@ def filmography(
     ] = None,
     imdb_id: ImdbIdOption = None,
     role: RoleOption = None,
-    sort: Annotated[str | None, FILMOGRAPHY_SORT] = None,
+    sort: Annotated[FilmographySort | None, FILMOGRAPHY_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
@@ -230,7 +231,7 @@ def ratings(
     certificate: Annotated[str | None, typer.Option("--certificate", help="A certificate, e.g. PG-13.")] = None,
     min_rating: MinRatingOption = None,
     min_votes: MinVotesOption = None,
-    sort: Annotated[str | None, RATING_SORT] = None,
+    sort: Annotated[RatingSort | None, RATING_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
@@ -260,19 +261,14 @@ def grosses(
         list[str] | None, typer.Argument(help="Only this title (title, original title, AKA or IMDb id).")
     ] = None,
     kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind",
-            callback=one_of(BOX_OFFICE_KINDS, "--kind"),
-            help=" | ".join(BOX_OFFICE_KINDS) + ".",
-        ),
+        BoxOfficeKind | None, typer.Option("--kind", case_sensitive=False, help="Only figures of this kind.")
     ] = None,
     currency: Annotated[str | None, typer.Option("--currency", help="An ISO 4217 code, e.g. USD.")] = None,
     country: Annotated[str | None, typer.Option("--country", help="Figures for this country, e.g. USA.")] = None,
     year: YearOption = None,
     year_from: FromOption = None,
     year_to: ToOption = None,
-    sort: Annotated[str | None, GROSS_SORT] = None,
+    sort: Annotated[GrossSort | None, GROSS_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
@@ -315,7 +311,7 @@ def reviews(
     min_helpful: Annotated[
         int | None, typer.Option("--min-helpful", min=0, help="Only reviews this many people found helpful.")
     ] = None,
-    sort: Annotated[str | None, REVIEW_SORT] = None,
+    sort: Annotated[ReviewSort | None, REVIEW_SORT] = None,
     desc: DescOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = "table",
