@@ -6,6 +6,7 @@ accented names, JSON character lists) from a fixed seed, so every run measures t
 `run()` times both importers as whole processes on those files and reports peak memory.
 
     python benchmarks/imdb_datasets.py [--titles 200000] [--runs 3] [--workdir DIR]
+    python benchmarks/imdb_datasets.py --scenarios --titles 100000 [--runs 3]   # issue 9.6
 
 imdb-sqlite is the `bench` extra (`pip install -e '.[bench]'`); it reads the files from
 `--cache-dir` without downloading when they are all there (it ignores title.crew).
@@ -406,6 +407,97 @@ def run(workdir: Path, runs: int = 3, titles: int = DEFAULT_TITLES) -> list[dict
     return results
 
 
+def _vanished(data: Path, out: Path, share: float) -> int:
+    """`out` = the files of `data` with every 1/share-th person gone from name.basics; returns how many went."""
+    out.mkdir(parents=True, exist_ok=True)
+    for path in data.glob("*.tsv.gz"):
+        if path.name != "name.basics.tsv.gz" and not (out / path.name).exists():
+            (out / path.name).symlink_to(path.resolve())
+    every = round(1 / share)
+    gone = 0
+    with gzip.open(data / "name.basics.tsv.gz", "rt", encoding="utf-8") as src:
+        lines = [next(src)]
+        for i, line in enumerate(src):
+            if i % every == every - 1:
+                gone += 1
+            else:
+                lines.append(line)
+    with gzip.GzipFile(out / "name.basics.tsv.gz", "wb", mtime=0) as raw:
+        raw.write("".join(lines).encode("utf-8"))
+    return gone
+
+
+def _fresh_copy(template: Path, db: Path) -> None:
+    """db = a byte copy of the template catalog (checkpointed, no side files), outside the timing."""
+    for stale in db.parent.glob(db.name + "*"):
+        stale.unlink()
+    shutil.copyfile(template, db)
+
+
+def scenarios(workdir: Path, runs: int = 3, titles: int = 100_000, pages: int = 3000) -> dict[str, dict[str, float]]:
+    """Issue 9.6: the import into a catalog holding `pages` pages, and the import after 2% of the
+    people vanished from name.basics, each against a plain first import of the same files.
+
+    The catalogs they start from are built once (not timed) and copied before every run; the three
+    are timed in turn, run after run, so a noisy machine slows all three alike. Returns per
+    scenario the median, min and max seconds and the ratio of its median to the plain import's.
+    """
+    workdir = Path(workdir)
+    data = workdir / f"imdb-{titles}"
+    if not (data / "title.ratings.tsv.gz").exists():
+        generate(data, titles)
+    moviecli = _bin("moviecli")
+    paged = workdir / f"pages-{pages}.db"
+    if not paged.exists():
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import pages as page_bench  # benchmarks/pages.py: generated title pages
+
+        folder = workdir / f"pages-{pages}"
+        page_bench.generate(folder, pages)
+        subprocess.run([moviecli, "load", str(folder), "--db", str(paged), "--quiet"], check=True)
+        _checkpoint(paged)
+    vanished = workdir / f"imdb-{titles}-vanished"
+    gone = _vanished(data, vanished, 0.02)
+    imported = workdir / f"imdb-{titles}.db"
+    if not imported.exists():
+        subprocess.run([moviecli, "load-imdb", str(data), "--db", str(imported), "--quiet"], check=True)
+        _checkpoint(imported)
+    db = workdir / "scenario.db"
+    cases: dict[str, tuple[Path | None, Path]] = {
+        "plain first import": (None, data),
+        f"into {pages:,} pages": (paged, data),
+        f"{gone:,} people vanished (2%)": (imported, vanished),
+    }
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(runs):
+        for name, (template, files) in cases.items():
+            if template is None:
+                for stale in db.parent.glob(db.name + "*"):
+                    stale.unlink()
+            else:
+                _fresh_copy(template, db)
+            argv = [moviecli, "load-imdb", str(files), "--db", str(db), "--quiet", "--allow-shrink"]
+            samples[name].append(_timed(argv)[0])
+    plain = statistics.median(samples["plain first import"])
+    return {
+        name: {
+            "median_s": round(statistics.median(s), 2),
+            "min_s": round(min(s), 2),
+            "max_s": round(max(s), 2),
+            "ratio": round(statistics.median(s) / plain, 2),
+        }
+        for name, s in samples.items()
+    }
+
+
+def _checkpoint(db: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode = DELETE")
+
+
 def _count_rows(path: Path) -> int:
     with gzip.open(path, "rb") as f:
         return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b"")) - 1
@@ -416,8 +508,19 @@ def main() -> None:
     parser.add_argument("--titles", type=int, default=DEFAULT_TITLES)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=None, help="kept between runs; default a temporary folder")
+    parser.add_argument(
+        "--scenarios",
+        action="store_true",
+        help="time an import into 3,000 pages and one after 2%% of the people vanished against a plain first import",
+    )
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="moviecli-imdb-bench-"))
+    if args.scenarios:
+        print(f"load-imdb, {args.titles:,} titles, {args.runs} runs each, alternating, files in {workdir}")
+        print(f"{'scenario':<32} {'median s':>9} {'min s':>7} {'max s':>7} {'ratio':>6}")
+        for name, r in scenarios(workdir, args.runs, args.titles).items():
+            print(f"{name:<32} {r['median_s']:>9} {r['min_s']:>7} {r['max_s']:>7} {r['ratio']:>6}")
+        return
     results = run(workdir, args.runs, args.titles)
     rows = int(results[0]["rows"])  # type: ignore[call-overload]
     print(f"{rows:,} dataset rows ({args.titles:,} titles), {args.runs} runs each, files in {workdir}")

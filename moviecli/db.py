@@ -120,7 +120,10 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        # On some errors (a full disk) SQLite has rolled back already: a second ROLLBACK would
+        # fail with "no transaction is active" and hide the cause.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
 

@@ -14,6 +14,10 @@ the helpers of sql.py); this module holds the transaction and the order of the s
   that yields fewer than half the rows the last successful run read from that dataset, stops the
   run before any write unless the caller allows it (--allow-shrink): a truncated file would
   otherwise delete most of the catalog.
+- Checked. A row that lies (an id not tt/nm with 7 digits or 8 to 10, an id listed twice, a year,
+  rating, vote count, runtime, season or position out of type or range) refuses its file the
+  same way, naming file, line and field: skipping it would delete its title or person
+  (checks.py). A directory or dangling symlink named like a dataset file is an error too.
 - The same catalog. Dataset rows become rows of the tables the query commands read (titles,
   people, credits, genres, title_items 'akas', episodes), with imdb_id set.
 - Pages win. A page title (page_id set) and the dataset title of the same title, year and kind
@@ -30,6 +34,7 @@ the helpers of sql.py); this module holds the transaction and the order of the s
 from __future__ import annotations
 
 import gc
+import os
 import sqlite3
 import tempfile
 import time
@@ -94,6 +99,7 @@ def import_files(
         # Millions of short-lived objects go through here: the cyclic collector would only slow them down.
         gc_was_enabled = gc.isenabled()
         gc.disable()
+        failed = False
         try:
             configure(conn)
             for name in files:
@@ -109,16 +115,25 @@ def import_files(
                 report.seconds = time.monotonic() - started
                 _finish(conn, import_id, report)
         except BaseException as e:
-            _record_failure(conn, import_id, e)
+            failed = True
+            fault = _disk_full(conn, e)
+            _record_failure(conn, import_id, fault or e, disk_full=fault is not None)
+            if fault is not None:
+                raise fault from e
             raise
         finally:
             if gc_was_enabled:
                 gc.enable()
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA ignore_check_constraints = OFF")
-            drop_staging(conn)
-            for (schema,) in conn.execute("SELECT name FROM pragma_database_list WHERE name GLOB 'w_*'").fetchall():
-                conn.execute(f"DETACH DATABASE {schema}")
+            try:
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA ignore_check_constraints = OFF")
+                drop_staging(conn)
+                for (schema,) in conn.execute("SELECT name FROM pragma_database_list WHERE name GLOB 'w_*'").fetchall():
+                    conn.execute(f"DETACH DATABASE {schema}")
+            except sqlite3.Error:
+                if not failed:
+                    raise
+                # Tidying up after a fault (a full disk) can fail too: the fault is what the user sees.
     if on_file:
         for counted in report.files:
             on_file(counted)
@@ -180,6 +195,9 @@ def _apply(conn: sqlite3.Connection, files: dict[str, Path], counts: dict[str, F
         timed("principals", lambda c: apply_principals(conn, c, indexes))
     if "akas" in files:
         timed("akas", lambda c: apply_akas(conn, c, indexes))
+    # The rest finds rows by person and by page title: with the indexes dropped for the bulk
+    # inserts above, each of its statements would read credits or titles whole once per row.
+    indexes.rebuild()
     if "names" in files:
         # Only now that credits are current: a person who vanished but is still credited stays.
         t0 = time.monotonic()
@@ -190,11 +208,39 @@ def _apply(conn: sqlite3.Connection, files: dict[str, Path], counts: dict[str, F
         fill_page_titles(conn, fillable, now)
     if "crew" in files or "principals" in files:
         report.merged_people = merge_page_people(conn)
-    indexes.rebuild()
 
 
-def _record_failure(conn: sqlite3.Connection, run_id: int, error: BaseException) -> None:
+def _record_failure(conn: sqlite3.Connection, run_id: int, error: BaseException, *, disk_full: bool = False) -> None:
+    if disk_full:
+        try:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            # The rolled-back run filled the disk with its WAL frames: hand that room back first.
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass  # best effort, like the record itself: the failure is what the user sees
     runs.fail(conn, run_id, str(error) if isinstance(error, MovieCliError | sqlite3.Error) else type(error).__name__)
+
+
+def _disk_full(conn: sqlite3.Connection, error: BaseException) -> ImdbError | None:
+    """The one-line error for a full disk under the catalog (`PATH: disk full`), else None."""
+    if not (isinstance(error, sqlite3.OperationalError) and "disk is full" in str(error)):
+        return None
+    path = conn.execute("SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()[0]
+    # The apply's scratch tables live in the temporary folder: SQLite's error does not say which
+    # of the two file systems filled up; the one with less room left did.
+    scratch = tempfile.gettempdir()
+    if path and _free_bytes(scratch) < _free_bytes(os.path.dirname(path)):
+        return ImdbError(f"{scratch}: disk full (the import's scratch files; TMPDIR picks another folder)")
+    return ImdbError(f"{path}: disk full")
+
+
+def _free_bytes(folder: str) -> int:
+    try:
+        stat = os.statvfs(folder or ".")
+    except OSError:
+        return 0
+    return stat.f_bavail * stat.f_frsize
 
 
 def _finish(conn: sqlite3.Connection, run_id: int, report: ImdbReport) -> None:

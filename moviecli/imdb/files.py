@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import zlib
 from collections.abc import Callable, Iterator
 from operator import methodcaller
@@ -72,7 +73,9 @@ def find_files(directory: Path, only: list[str] | None = None) -> dict[str, Path
     found: dict[str, Path] = {}
     for name in only or DATASETS:
         stem = DATASETS[name][0]
-        candidates = [p for p in (directory / f"{stem}.tsv.gz", directory / f"{stem}.tsv") if p.is_file()]
+        candidates = [p for p in (directory / f"{stem}.tsv.gz", directory / f"{stem}.tsv") if os.path.lexists(p)]
+        for candidate in candidates:
+            _check_is_file(candidate)
         if len(candidates) > 1:
             raise ImdbError(f"both {candidates[0].name} and {candidates[1].name} in {directory}: remove one")
         if candidates:
@@ -84,7 +87,19 @@ def find_files(directory: Path, only: list[str] | None = None) -> dict[str, Path
     return found
 
 
-def _open(path: Path) -> BinaryIO:
+def _check_is_file(path: Path) -> None:
+    """Something named like a dataset file that is none is an error, not a file silently left out."""
+    if path.is_file():
+        return
+    if path.is_dir():
+        raise ImdbError(f"{path}: is a directory, not a dataset file")
+    if path.is_symlink():
+        raise ImdbError(f"{path}: is a symbolic link that leads to no file")
+    raise ImdbError(f"{path}: is not a regular file")
+
+
+def open_file(path: Path) -> BinaryIO:
+    """The file as bytes, gunzipped when its name ends in .gz."""
     return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # type: ignore[return-value]
 
 
@@ -92,7 +107,7 @@ def check_header(name: str, path: Path) -> None:
     """The file's first line must be exactly the known columns: a changed layout stops the run before any write."""
     expected = DATASETS[name][1]
     try:
-        with _open(path) as f:
+        with open_file(path) as f:
             line = f.readline(4096)
     except (OSError, EOFError, zlib.error) as e:
         raise ImdbError(f"{path}: cannot read ({e})") from e
@@ -119,7 +134,7 @@ class Rows:
 
     def blocks(self) -> Iterator[list[list[str]]]:
         split = methodcaller("split", "\t", self.maxsplit)
-        with _open(self.path) as f:
+        with open_file(self.path) as f:
             f.readline()  # the header, checked before
             tail = b""
             while True:

@@ -20,11 +20,12 @@ def merge_page_titles(conn: sqlite3.Connection) -> int:
     if not scalar(conn, "SELECT count(*) FROM titles WHERE page_id IS NOT NULL AND imdb_id IS NULL"):
         return 0
     votes = "(SELECT votes FROM s_ratings r WHERE r.tnum = s.tnum)" if has_table(conn, "s_ratings") else "NULL"
-    # The loop runs over the staged titles and probes the page-identity index of titles.
+    # The loop runs over the staged titles and probes the page-identity index of titles (CROSS
+    # JOIN keeps that order: led by the page titles, SQLite would read s_titles whole for each).
     matches = conn.execute(
         "SELECT id, tnum FROM (SELECT t.id, s.tnum, row_number() OVER"
         f" (PARTITION BY t.id ORDER BY {votes} DESC NULLS LAST, s.tnum) AS r"
-        " FROM s_titles s JOIN titles t ON t.title = s.title AND ifnull(t.year, 0) = ifnull(s.year, 0)"
+        " FROM s_titles s CROSS JOIN titles t ON t.title = s.title AND ifnull(t.year, 0) = ifnull(s.year, 0)"
         " AND t.kind = s.kind AND t.page_id IS NOT NULL WHERE t.imdb_id IS NULL) WHERE r = 1"
     ).fetchall()
     merged = 0
@@ -89,9 +90,11 @@ def merge_page_people(conn: sqlite3.Connection) -> int:
     a page person left without credits goes. Never matched on a name alone: only on a title both
     sources credit, and only when exactly one dataset person there has that name.
     """
+    # CROSS JOIN fixes the order: merged page titles, their credits by key, each person by id.
+    # Led by the page people instead, SQLite read every dataset title once per page person.
     rows = conn.execute(
-        "SELECT c.title_id, c.role, c.position, c.person_id, q.name_key FROM credits c"
-        " JOIN people q ON q.id = c.person_id JOIN titles t ON t.id = c.title_id"
+        "SELECT c.title_id, c.role, c.position, c.person_id, q.name_key FROM titles t"
+        " CROSS JOIN credits c ON c.title_id = t.id CROSS JOIN people q ON q.id = c.person_id"
         " WHERE t.page_id IS NOT NULL AND t.imdb_id IS NOT NULL AND q.imdb_id IS NULL"
     ).fetchall()
     if not rows:
@@ -119,7 +122,10 @@ def merge_page_people(conn: sqlite3.Connection) -> int:
 def _dataset_people_of(conn: sqlite3.Connection, title_ids: set[int]) -> dict[tuple[int, str], set[int]]:
     """(title id, name_key) -> ids of the people the staged principals and crew credit on those titles."""
     conn.execute("CREATE TEMP TABLE s_merged (tnum INTEGER PRIMARY KEY, id INTEGER)")
-    conn.executemany("INSERT INTO s_merged SELECT tnum, id FROM s_titles WHERE id = ?", [(i,) for i in title_ids])
+    # s_titles has no index on id: one pass over it, not one per title.
+    conn.execute("CREATE TEMP TABLE s_merged_ids (id INTEGER PRIMARY KEY)")
+    conn.executemany("INSERT INTO s_merged_ids VALUES (?)", [(i,) for i in title_ids])
+    conn.execute("INSERT INTO s_merged SELECT tnum, id FROM s_titles WHERE id IN (SELECT id FROM s_merged_ids)")
     pairs: list[tuple[int, int]] = []
     for table in ("r_principals", "r_crew"):
         if has_table(conn, table):

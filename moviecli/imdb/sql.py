@@ -42,6 +42,7 @@ class Indexes:
     """
 
     SHARE = 0.25  # drop when the rows to insert are more than this share of the table's rows
+    MIN_ROWS = 10_000  # and at least this many
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -52,7 +53,7 @@ class Indexes:
         }
 
     def before_insert(self, table: str, rows: int) -> None:
-        if rows < 10_000 or rows < self.SHARE * scalar(self.conn, f"SELECT count(*) FROM {table}"):
+        if rows < self.MIN_ROWS or rows < self.SHARE * scalar(self.conn, f"SELECT count(*) FROM {table}"):
             return
         for (name,) in self.conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"

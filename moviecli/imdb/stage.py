@@ -17,7 +17,8 @@ from pathlib import Path
 
 from moviecli import db
 from moviecli.errors import ImdbError, MovieCliError
-from moviecli.imdb.files import DATASETS, Rows
+from moviecli.imdb.checks import first_lie, listed_twice
+from moviecli.imdb.files import DATASETS, Rows, open_file
 from moviecli.imdb.sql import num
 
 # titleType -> kind (vocabulary.KINDS). tvShort is a short made for TV; tvPilot is an unsold pilot,
@@ -93,24 +94,12 @@ RAW: dict[str, tuple[str, tuple[int, ...], Callable[[list[list[str]]], list[list
 }
 
 
-# The id columns of each raw table, checked before use: 'tt' or 'nm' and digits (7 or 8 of them).
-ID_COLUMNS = {
-    "names": ("nconst",),
-    "basics": ("tconst",),
-    "ratings": ("tconst",),
-    "episode": ("tconst", "parent"),
-    "crew": ("tconst",),
-    "principals": ("tconst", "nconst"),
-    "akas": ("tconst",),
-}
-
-
 def _nulls(*columns: str) -> str:
     return ", ".join(f"nullif({c}, '\\N')" for c in columns)
 
 
 def stage_file(conn: sqlite3.Connection, name: str, path: Path) -> int:
-    """Stream one file into the raw table x_<name>, check its ids, and prepare r_<name> from it.
+    """Stream one file into the raw table x_<name>, check its rows (checks.py), and prepare r_<name> from it.
 
     Runs in a worker on a scratch database of its own: the conversions (ids to integers, nulls,
     kinds, characters, name keys, crew lists to rows, AKAs deduplicated) run here, in parallel,
@@ -130,22 +119,49 @@ def stage_file(conn: sqlite3.Connection, name: str, path: Path) -> int:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-    for column in ID_COLUMNS[name]:
-        prefix = "nm" if column in ("nconst",) or name == "names" else "tt"
-        nullable = f" AND {column} != '\\N'" if column == "parent" else ""
-        bad = conn.execute(
-            f"SELECT {column} FROM x_{name} WHERE ({column} NOT GLOB '{prefix}[0-9]*'"
-            f" OR {column} GLOB '??*[^0-9]*'){nullable} LIMIT 1"
-        ).fetchone()
-        if bad:
-            raise ImdbError(f"{path}: {bad[0][:40]!r} is not an IMDb id ({column})")
+    _refuse_lies(conn, name, path)
     conn.create_function("name_key", 1, db.name_key, deterministic=True)
     conn.execute("BEGIN")
-    for statement in PREPARE[name]:
-        conn.execute(statement)
+    try:
+        for statement in PREPARE[name]:
+            conn.execute(statement)
+    except sqlite3.IntegrityError as e:
+        conn.execute("ROLLBACK")
+        column, first, second = listed_twice(conn, name)
+        line, fields = _line_of(name, path, second)
+        raise ImdbError(
+            f"{path}: line {line}: {column} {fields[0]} is listed twice (also on line {_line_of(name, path, first)[0]})"
+        ) from e
     conn.execute(f"DROP TABLE x_{name}")
     conn.execute("COMMIT")
     return rows.count
+
+
+def _refuse_lies(conn: sqlite3.Connection, name: str, path: Path) -> None:
+    """ImdbError `PATH: line N: FIELD 'value' is not …` for the first row of the file that lies (checks.py)."""
+    lie = first_lie(conn, name)
+    if lie is None:
+        return
+    rowid, column, reason = lie
+    number, fields = _line_of(name, path, rowid)
+    field = RAW[name][1][[c.split()[0] for c in RAW[name][0].split(", ")].index(column)]
+    raise ImdbError(f"{path}: line {number}: {DATASETS[name][1][field]} {fields[field][:40]!r} {reason}")
+
+
+def _line_of(name: str, path: Path, rowid: int) -> tuple[int, list[str]]:
+    """The line number and fields of the file's `rowid`-th staged row (only to name a refused row)."""
+    choose, maxsplit = RAW[name][2], RAW[name][3]
+    kept = 0
+    with open_file(path) as f:
+        f.readline()
+        for number, raw in enumerate(f, start=2):
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            fields = line.split("\t", maxsplit)
+            if line and (choose is None or choose([fields])):
+                kept += 1
+                if kept == rowid:
+                    return number, fields
+    raise ImdbError(f"{path}: changed while it was read")
 
 
 # db.name_key in SQL: SQLite's lower() is exact for printable ASCII with single inner spaces,
@@ -194,26 +210,31 @@ def _crew_rows() -> str:
 PREPARE: dict[str, tuple[str, ...]] = {
     "names": (
         "CREATE TABLE r_names (nnum INTEGER PRIMARY KEY, name TEXT, birth INTEGER, death INTEGER, name_key TEXT)",
-        f"INSERT OR REPLACE INTO r_names SELECT {num('nconst')}, name, {_nulls('birth', 'death')}, {_NAME_KEY}"
+        f"INSERT INTO r_names SELECT {num('nconst')}, name, {_nulls('birth', 'death')}, {_NAME_KEY}"
         " FROM x_names WHERE name != '\\N'",
     ),
     "basics": (
         "CREATE TABLE r_basics (tnum INTEGER PRIMARY KEY, kind TEXT, title TEXT, original_title TEXT,"
         " year INTEGER, end_year INTEGER, runtime INTEGER, genres TEXT)",
         # An original title equal to the title is no news: a page leaves it empty too.
-        f"INSERT OR REPLACE INTO r_basics SELECT {num('tconst')}, {_KIND}, title, nullif(nullif(original, '\\N'), title),"
+        f"INSERT INTO r_basics SELECT {num('tconst')}, {_KIND}, title, nullif(nullif(original, '\\N'), title),"
         f" {_nulls('year', 'end_year', 'runtime', 'genres')} FROM x_basics WHERE title != '\\N' AND {_KIND} IS NOT NULL",
     ),
     "ratings": (
         "CREATE TABLE r_ratings (tnum INTEGER PRIMARY KEY, rating REAL, votes INTEGER)",
-        f"INSERT OR REPLACE INTO r_ratings SELECT {num('tconst')}, {_nulls('rating', 'votes')} FROM x_ratings",
+        f"INSERT INTO r_ratings SELECT {num('tconst')}, {_nulls('rating', 'votes')} FROM x_ratings",
     ),
     "episode": (
-        f"CREATE TABLE r_episode AS SELECT {num('tconst')} AS tnum,"
+        "CREATE TABLE r_episode (tnum INTEGER PRIMARY KEY, parent INTEGER, season, episode)",
+        f"INSERT INTO r_episode SELECT {num('tconst')} AS tnum,"
         f" CASE WHEN parent != '\\N' THEN {num('parent')} END AS parent,"
         f" nullif(season, '\\N') AS season, nullif(episode, '\\N') AS episode FROM x_episode",
     ),
     "crew": (
+        # One row per title: the key refuses a second one (listed_twice names it).
+        "CREATE TABLE x_crew_ids (tnum INTEGER PRIMARY KEY)",
+        f"INSERT INTO x_crew_ids SELECT {num('tconst')} FROM x_crew",
+        "DROP TABLE x_crew_ids",
         f"CREATE TABLE r_crew AS SELECT * FROM ({_crew_rows()}) ORDER BY tnum, role, position",
         # Ids listed, valid or not: those not credited are counted as skipped.
         "CREATE TABLE r_crew_listed AS SELECT sum(length(c) - length(replace(c, ',', '')) + 1) AS n"
@@ -294,6 +315,11 @@ def _stage_into(name: str, path: str, scratch: str) -> tuple[str, tuple[int, flo
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("PRAGMA cache_size = -16384")
         read = stage_file(conn, name, Path(path))
+    except sqlite3.OperationalError as e:
+        if "disk is full" in str(e):
+            folder = Path(scratch).parent.parent  # scratch is <temporary folder>/moviecli-imdb-*/<name>.db
+            raise ImdbError(f"{folder}: disk full (the import's scratch files; TMPDIR picks another folder)") from e
+        raise
     finally:
         conn.close()
     return name, (read, time.monotonic() - t0)
