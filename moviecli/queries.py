@@ -67,6 +67,10 @@ _DIRECTORS_OF = (
 )
 
 
+# Two titles of one name and year are told apart as IMDb does, `Crash (2004/II)`; other titles show as they are.
+_TITLE_SHOWN = "t.title || ifnull(' (' || ifnull(t.year, '????') || '/' || t.year_index || ')', '')"
+
+
 def _year_filters(
     where: list[str], params: list[Any], year: int | None, year_from: int | None, year_to: int | None
 ) -> None:
@@ -123,7 +127,7 @@ def titles(
         where.append("t.kind = ?")
         params.append(kind)
     sql = (
-        f"SELECT t.title, t.year, t.kind, {_GENRES_OF}, t.certificate, t.rating, t.votes, {_DIRECTORS_OF}"
+        f"SELECT {_TITLE_SHOWN}, t.year, t.kind, {_GENRES_OF}, t.certificate, t.rating, t.votes, {_DIRECTORS_OF}"
         " FROM titles t"
         + (" WHERE " + " AND ".join(where) if where else "")
         + _order_by(TITLE_SORTS, sort, desc, _TITLE_TIES)

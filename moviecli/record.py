@@ -7,19 +7,30 @@ from another source (or was merged with one) shows the same way as one loaded fr
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from typing import Any
 
 from moviecli import tables
 
+# `Crash (2004/II)`: one of several titles of one name and year, named as IMDb names it.
+_NUMBERED = re.compile(r"(?P<title>.+?) \((?P<year>\d{4})/(?P<index>[IVX]+)\)")
+
 
 def find_titles(conn: sqlite3.Connection, title: str, year: int | None = None) -> list[sqlite3.Row]:
-    """Titles whose title (or original title) matches, ignoring case; newest first."""
+    """Titles whose title (or original title) matches, ignoring case; newest first.
+
+    `Crash (2004/II)` names the one title of that year and numeral, when the catalog has it.
+    """
+    if (m := _NUMBERED.fullmatch(title.strip())) and year in (None, int(m["year"])):
+        numbered = [r for r in find_titles(conn, m["title"], int(m["year"])) if r["year_index"] == m["index"]]
+        if numbered:
+            return numbered
     sql = (
-        "SELECT id, title, year, kind FROM titles"
+        "SELECT id, title, year, year_index, kind FROM titles"
         " WHERE (title = ? COLLATE NOCASE OR original_title = ? COLLATE NOCASE)"
         + (" AND year = ?" if year is not None else "")
-        + " ORDER BY year DESC, title, kind, id"
+        + " ORDER BY year DESC, title, year_index, kind, id"
     )
     params: tuple[Any, ...] = (title, title, year) if year is not None else (title, title)
     return list(conn.execute(sql, params))
@@ -51,7 +62,10 @@ def title_record(conn: sqlite3.Connection, title_id: int) -> dict[str, Any]:
             record["imdb_id"] = t["imdb_id"]
             record["source"] = dict(page) if page else None
         if how == tables.COLUMN:
-            record[field] = t[where]
+            value = t[where]
+            record[field] = bool(value) if value is not None and ("titles", where) in tables.BOOL_COLUMNS else value
+        elif how == tables.NOTES:
+            record[field] = {r["name"]: r["credit"] for r in credits.get(where, []) if r["credit"] is not None}
         elif how == tables.ITEMS:
             record[field] = items[where]
         elif how == tables.CREDITS:

@@ -47,7 +47,8 @@ def show(
     if len(matches) > 1:
         typer.echo(f"moviecli: {len(matches)} titles match {title!r}; choose one with --year:", err=True)
         for m in matches:
-            typer.echo(f"  {m['title']} ({m['year'] or '?'}) {m['kind']}", err=True)
+            numeral = f"/{m['year_index']}" if m["year_index"] else ""
+            typer.echo(f"  {m['title']} ({m['year'] or '?'}{numeral}) {m['kind']}", err=True)
         raise typer.Exit(1)
     with db.snapshot(conn):  # a load may be replacing this title right now
         record = title_record(conn, matches[0]["id"])
