@@ -40,14 +40,21 @@ CREATE TABLE IF NOT EXISTS titles (
     awards_wins        INTEGER,
     awards_nominations INTEGER,
     awards_text        TEXT,
-    release_date       TEXT,                    -- ISO yyyy-mm-dd
+    release_date       TEXT,                    -- ISO yyyy-mm-dd, full dates only
     release_country    TEXT,
     aspect_ratio       TEXT,
-    updated_at         TEXT NOT NULL
+    updated_at         TEXT NOT NULL,
+    -- Added by catalog version 5 (so last: where ALTER TABLE puts them in an older catalog).
+    year_index           TEXT,                  -- `Crash (2004/II)` -> II
+    directors_more       INTEGER,               -- `| 5 more credits »` on the directors line
+    writers_more         INTEGER,               -- the same on the writers line
+    cast_complete        INTEGER,               -- 0: the page listed only some cast; 1: it says complete
+    metacritic_reviews   INTEGER,               -- `13 from Metacritic.com`
+    release_date_partial TEXT                   -- ISO yyyy-mm or yyyy: a date the page gives without its day
 );
--- A title's identity is its title, year and kind: one page title per identity, ever.
+-- A title's identity is its title, year, year numeral and kind: one page title per identity, ever.
 CREATE UNIQUE INDEX IF NOT EXISTS titles_page_identity
-    ON titles (title, ifnull(year, 0), kind) WHERE page_id IS NOT NULL;
+    ON titles (title, ifnull(year, 0), ifnull(year_index, ''), kind) WHERE page_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS titles_by_title ON titles (title COLLATE NOCASE, year);
 -- `reviews TITLE` and `show` match the original title too: with this index the OR is two searches.
 CREATE INDEX IF NOT EXISTS titles_by_original_title ON titles (original_title COLLATE NOCASE);
@@ -75,7 +82,7 @@ CREATE TABLE IF NOT EXISTS credits (
     person_id INTEGER NOT NULL REFERENCES people(id),
     character TEXT,                             -- cast only
     note      TEXT,                             -- cast: "as Al Henderson", "voice"
-    credit    TEXT,                             -- writers: "screenplay by"
+    credit    TEXT,                             -- writers: "screenplay by"; directors: "uncredited"
     PRIMARY KEY (title_id, role, position)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS credits_by_person ON credits (person_id, role);

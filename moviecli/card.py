@@ -32,9 +32,16 @@ def _money(entry: dict[str, Any]) -> str:
     return text + "".join(f", {e}" for e in extras if e)
 
 
+def _more(names: list[str], more: int | None) -> list[str]:
+    """A credit list, with the count of those the page left out (`| 5 more credits »`)."""
+    return [*names, f"and {more} more"] if names and more else names
+
+
 def title_card(record: dict[str, Any]) -> str:
     """A few labelled lines per title: who made it, what it is about, what it earned."""
     years = str(record["year"] or "?")
+    if record["year_index"]:
+        years += f"/{record['year_index']}"  # IMDb's way of telling two titles of one name and year apart
     if record["end_year"] or record["kind"] in ("tv_series", "tv_mini_series"):
         years += f"–{record['end_year'] or ''}"
     heading = f"{record['title']} ({years})"
@@ -61,15 +68,21 @@ def title_card(record: dict[str, Any]) -> str:
     if record["rating"] is not None:
         field("Rating", f"{record['rating']}/10" + (f" from {record['votes']:,} votes" if record["votes"] else ""))
     field("Metascore", record["metascore"])
-    field("Directors", record["directors"])
-    field("Writers", [w["name"] + (f" ({w['credit']})" if w["credit"] else "") for w in record["writers"]])
+    notes = record["director_notes"]
+    field(
+        "Directors",
+        _more([n + (f" ({notes[n]})" if n in notes else "") for n in record["directors"]], record["directors_more"]),
+    )
+    writers = [w["name"] + (f" ({w['credit']})" if w["credit"] else "") for w in record["writers"]]
+    field("Writers", _more(writers, record["writers_more"]))
     field("Creators", record["creators"])
     field("Stars", record["stars"])
     field("Countries", record["countries"])
     field("Languages", record["languages"])
-    if record["release_date"]:
+    released = record["release_date"] or record["release_date_partial"]
+    if released:
         country = f" ({record['release_country']})" if record["release_country"] else ""
-        field("Released", record["release_date"] + country)
+        field("Released", released + country)
     if record["awards"]:
         field("Awards", record["awards"]["text"])
     for entry in record["box_office"]:
@@ -84,6 +97,8 @@ def title_card(record: dict[str, Any]) -> str:
             lines.append(f"  {_pad(member['name'], 28)} {role}".rstrip())
         if len(record["cast"]) > CAST_SHOWN:
             lines.append(f"  … and {len(record['cast']) - CAST_SHOWN} more")
+        elif record["cast_complete"] is False:
+            lines.append("  … and more (the page listed only some)")
     if record["reviews"]:
         lines.append(f"{'Reviews':<16} {len(record['reviews'])} on the page (moviecli reviews {record['title']!r})")
     return "\n".join(lines)

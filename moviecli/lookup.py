@@ -24,6 +24,8 @@ CANDIDATES_PER_PREFIX = 500  # rows read per indexed prefix search for the sugge
 PREFIX_LETTERS = 3
 
 TITLE_ID = re.compile(r"tt\d{7,}")
+# `Crash (2004/II)`: one of several titles of one name and year, named as IMDb names it.
+NUMBERED = re.compile(r"(?P<title>.+?) \((?P<year>\d{4})/(?P<index>[IVX]+)\)")
 PERSON_ID = re.compile(r"nm\d{7,}")
 
 
@@ -36,10 +38,11 @@ class TitleMatch:
     year: int | None
     kind: str
     matched: str | None = None  # "AKA 'X'" when found by an AKA (the card shows the original title)
+    year_index: str | None = None  # II of `Crash (2004/II)`
 
 
-def _label(title: str, year: int | None) -> str:
-    return f"{title} ({year or '?'})"
+def _label(title: str, year: int | None, year_index: str | None = None) -> str:
+    return f"{title} ({year or '?'}{'/' + year_index if year_index else ''})"
 
 
 def _several(what: str, count: int, labels: list[str], hint: str) -> LookupFailed:
@@ -86,13 +89,13 @@ def title_suggestions(conn: sqlite3.Connection, text: str) -> str:
         _prefixes(key) + _prefixes(core) + [f"{a} {core[:PREFIX_LETTERS]}" for a in ("the", "a", "an")]
     )
     sql = (
-        "SELECT title, year FROM titles WHERE title >= ? COLLATE NOCASE AND title < ? COLLATE NOCASE"
+        "SELECT title, year, year_index FROM titles WHERE title >= ? COLLATE NOCASE AND title < ? COLLATE NOCASE"
         " ORDER BY title COLLATE NOCASE, year LIMIT ?"
     )
     candidates: dict[str, list[str]] = {}
     for prefix in prefixes:
         for row in _prefix_rows(conn, sql, prefix):
-            label = _label(row["title"], row["year"])
+            label = _label(row["title"], row["year"], row["year_index"])
             shown = candidates.setdefault(_ARTICLE.sub("", row["title"].casefold()), [])
             if label not in shown:
                 shown.append(label)
@@ -118,18 +121,26 @@ def find_title(
     text = " ".join(text.split())
     if not text:
         raise LookupFailed("give a title to look for")
+    if (numbered := NUMBERED.fullmatch(text)) and year in (None, int(numbered["year"])):
+        row = conn.execute(
+            "SELECT id, title, year, kind, year_index FROM titles"
+            " WHERE title = ? COLLATE NOCASE AND year = ? AND year_index = ?",
+            (numbered["title"], int(numbered["year"]), numbered["index"]),
+        ).fetchone()
+        if row is not None:
+            return TitleMatch(row["id"], row["title"], row["year"], row["kind"], None, row["year_index"])
     year_sql = " AND year = ?" if year is not None else ""
     extra: tuple[Any, ...] = (year,) if year is not None else ()
-    order = " ORDER BY year DESC, title, kind, id"
+    order = " ORDER BY year DESC, title, year_index, kind, id"
     ways = (
         # One statement for both, so SQLite searches titles_by_title and titles_by_original_title.
         (
-            "SELECT id, title, year, kind, NULL AS matched"
+            "SELECT id, title, year, kind, year_index, NULL AS matched"
             " FROM titles WHERE (title = ? COLLATE NOCASE OR original_title = ? COLLATE NOCASE)",
             2,
         ),
         (
-            "SELECT id, title, year, kind, 'AKA ' || quote(a.text) AS matched FROM titles JOIN"
+            "SELECT id, title, year, kind, year_index, 'AKA ' || quote(a.text) AS matched FROM titles JOIN"
             " (SELECT title_id, min(text) AS text FROM title_items WHERE list = 'akas' AND text = ? COLLATE NOCASE"
             " GROUP BY title_id) a ON a.title_id = titles.id",
             1,
@@ -138,14 +149,15 @@ def find_title(
     found: dict[int, TitleMatch] = {}
     for sql, n in ways:
         for row in conn.execute(sql + year_sql + order, (*[text] * n, *extra)):
-            found.setdefault(row["id"], TitleMatch(row["id"], row["title"], row["year"], row["kind"], row["matched"]))
+            match = TitleMatch(row["id"], row["title"], row["year"], row["kind"], row["matched"], row["year_index"])
+            found.setdefault(row["id"], match)
         if found:
             break  # a title's own names win over other titles' AKAs
     when = f" from {year}" if year is not None else ""
     if not found:
         raise LookupFailed(f"no title {text!r}{when} in the catalog" + title_suggestions(conn, text))
     if len(found) > 1:
-        labels = [f"{_label(m.title, m.year)} {m.kind}" for m in found.values()]
+        labels = [f"{_label(m.title, m.year, m.year_index)} {m.kind}" for m in found.values()]
         raise _several(f"titles match {text!r}{when}", len(found), labels, "choose one with --year")
     return next(iter(found.values()))
 

@@ -224,6 +224,32 @@ def _release_2026_11_25(conn: sqlite3.Connection) -> None:
             rebuild_table(conn, create_sql)
 
 
+@step(5)
+def _record_fields(conn: sqlite3.Connection) -> None:
+    """What a page says and the record used to lose: the year's numeral (now part of a title's identity),
+    the `more credits` counts, whether the cast is complete, the Metacritic review count, dates without a day.
+    """
+    for definition in (
+        "year_index TEXT",
+        "directors_more INTEGER",
+        "writers_more INTEGER",
+        "cast_complete INTEGER",
+        "metacritic_reviews INTEGER",
+        "release_date_partial TEXT",
+    ):
+        add_column(conn, "titles", definition)
+    conn.execute("DROP INDEX titles_page_identity")
+    conn.execute(
+        "CREATE UNIQUE INDEX titles_page_identity"
+        " ON titles (title, ifnull(year, 0), ifnull(year_index, ''), kind) WHERE page_id IS NOT NULL"
+    )
+    # Parser version 2 wrote `2008-02` or `2008` into release_date; it holds full dates only now.
+    conn.execute(
+        "UPDATE titles SET release_date_partial = release_date, release_date = NULL"
+        " WHERE release_date IS NOT NULL AND length(release_date) < 10"
+    )
+
+
 CURRENT_VERSION = STEPS[-1].version
 
 

@@ -1,6 +1,6 @@
 """The dataclasses of one title record: what the parser produces and the database stores.
 
-Field names follow the JSON contract in RECORD.md (`moviecli show --format json`), so that
+Field names follow the JSON contract in docs/record.md (`moviecli show --format json`), so that
 `dataclasses.asdict(record)` is already most of that JSON. A value the page does not give is
 `None` (scalars) or an empty list; never a guess.
 """
@@ -65,6 +65,8 @@ class Title:
 
     title: str
     year: int | None = None
+    # IMDb's numeral for titles of one name and year, `Crash (2004/II)` → "II": part of the identity.
+    year_index: str | None = None
     end_year: int | None = None
     kind: str = "movie"
     original_title: str | None = None
@@ -73,10 +75,17 @@ class Title:
     storyline: str | None = None
     storyline_author: str | None = None
     directors: list[str] = field(default_factory=list)
+    # The note of a director's credit, by name (`Paul Auster (uncredited)`); `directors` stays names only.
+    director_notes: dict[str, str] = field(default_factory=dict)
+    directors_more: int | None = None  # `| 5 more credits »`: directors the page did not list
     writers: list[Writer] = field(default_factory=list)
+    writers_more: int | None = None  # `| 5 more credits »`: writers the page did not list
     creators: list[str] = field(default_factory=list)
     stars: list[str] = field(default_factory=list)
     cast: list[CastMember] = field(default_factory=list)
+    # False when the page listed only some of the cast (`See full cast »`), True when it says the
+    # list is complete, None when it does not say.
+    cast_complete: bool | None = None
     genres: list[str] = field(default_factory=list)
     certificate: str | None = None
     certificate_reason: str | None = None
@@ -85,6 +94,7 @@ class Title:
     metascore: int | None = None
     user_reviews: int | None = None
     critic_reviews: int | None = None
+    metacritic_reviews: int | None = None  # `13 from Metacritic.com`: a count of reviews, not the metascore
     popularity: int | None = None
     awards: Awards | None = None
     keywords: list[str] = field(default_factory=list)
@@ -100,7 +110,8 @@ class Title:
     official_sites: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
-    release_date: str | None = None  # ISO yyyy-mm-dd
+    release_date: str | None = None  # ISO yyyy-mm-dd, a full date only
+    release_date_partial: str | None = None  # ISO yyyy-mm or yyyy when the page gives no day: never a made-up one
     release_country: str | None = None
     akas: list[str] = field(default_factory=list)
     filming_locations: list[str] = field(default_factory=list)

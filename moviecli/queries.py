@@ -67,6 +67,10 @@ _DIRECTORS_OF = (
 )
 
 
+# Two titles of one name and year are told apart as IMDb does, `Crash (2004/II)`; other titles show as they are.
+_TITLE_SHOWN = "t.title || ifnull(' (' || ifnull(t.year, '????') || '/' || t.year_index || ')', '')"
+
+
 def _with_lists(rows: Iterable[Sequence[Any]], positions: Sequence[int]) -> Rows:
     """Rows with the JSON array text at `positions` decoded to lists (a name with a comma stays one name)."""
     for row in rows:
@@ -170,7 +174,7 @@ def titles(
         params.append(kind)
     _minimums(where, params, min_rating, min_votes)
     sql = (
-        f"SELECT t.title, t.year, t.kind, {_GENRES_OF}, t.certificate, t.rating, t.votes, {_DIRECTORS_OF}, {matched}"
+        f"SELECT {_TITLE_SHOWN}, t.year, t.kind, {_GENRES_OF}, t.certificate, t.rating, t.votes, {_DIRECTORS_OF}, {matched}"
         " FROM titles t"
         + (" WHERE " + " AND ".join(where) if where else "")
         + _order_by(TITLE_SORTS, sort, desc, _TITLE_TIES)

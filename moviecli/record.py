@@ -13,18 +13,6 @@ from typing import Any
 from moviecli import tables
 
 
-def find_titles(conn: sqlite3.Connection, title: str, year: int | None = None) -> list[sqlite3.Row]:
-    """Titles whose title (or original title) matches, ignoring case; newest first."""
-    sql = (
-        "SELECT id, title, year, kind FROM titles"
-        " WHERE (title = ? COLLATE NOCASE OR original_title = ? COLLATE NOCASE)"
-        + (" AND year = ?" if year is not None else "")
-        + " ORDER BY year DESC, title, kind, id"
-    )
-    params: tuple[Any, ...] = (title, title, year) if year is not None else (title, title)
-    return list(conn.execute(sql, params))
-
-
 def title_record(conn: sqlite3.Connection, title_id: int) -> dict[str, Any]:
     """The record of one title (docs/record.md): every key present, null or [] where the page said nothing.
 
@@ -51,7 +39,10 @@ def title_record(conn: sqlite3.Connection, title_id: int) -> dict[str, Any]:
             record["imdb_id"] = t["imdb_id"]
             record["source"] = dict(page) if page else None
         if how == tables.COLUMN:
-            record[field] = t[where]
+            value = t[where]
+            record[field] = bool(value) if value is not None and ("titles", where) in tables.BOOL_COLUMNS else value
+        elif how == tables.NOTES:
+            record[field] = {r["name"]: r["credit"] for r in credits.get(where, []) if r["credit"] is not None}
         elif how == tables.ITEMS:
             record[field] = items[where]
         elif how == tables.CREDITS:

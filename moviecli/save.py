@@ -40,9 +40,13 @@ _NO_AWARDS = (None,) * len(tables.AWARD_PARTS)
 MAX_CACHED_PEOPLE = 500_000
 
 
-def identity(record: Title) -> tuple[str, int, str]:
-    """A title's identity as the unique index titles_page_identity sees it: (title, year or 0, kind)."""
-    return (record.title, record.year or 0, record.kind)
+# (title, year or 0, year numeral or "", kind): what the unique index titles_page_identity sees.
+Identity = tuple[str, int, str, str]
+
+
+def identity(record: Title) -> Identity:
+    """A title's identity as the unique index titles_page_identity sees it: (title, year or 0, numeral or "", kind)."""
+    return (record.title, record.year or 0, record.year_index or "", record.kind)
 
 
 def title_row(record: Title, page_id: int, updated_at: str) -> tuple[object, ...]:
@@ -136,8 +140,11 @@ def save_titles(
     it keeps its id and imdb_id. New titles get ids under the caller's write transaction.
     Returns (title_id, replaced) per item.
     """
-    sql = "SELECT id, title, ifnull(year, 0), kind FROM titles WHERE page_id IS NOT NULL AND title IN ({})"
-    existing = {(t, y, k): i for i, t, y, k in select_in(conn, sql, list({r.title for r, _ in items}))}
+    sql = (
+        "SELECT id, title, ifnull(year, 0), ifnull(year_index, ''), kind FROM titles"
+        " WHERE page_id IS NOT NULL AND title IN ({})"
+    )
+    existing = {(t, y, n, k): i for i, t, y, n, k in select_in(conn, sql, list({r.title for r, _ in items}))}
     updated_at = now()
     new_id = next_id(conn, "titles")
     result: list[tuple[int, bool]] = []
@@ -168,11 +175,14 @@ def _getter(names: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
     return get if len(names) > 1 else lambda item: (get(item),)
 
 
-# Credits by the columns they fill besides the person: names-only roles fill none.
+# Names-only roles whose credit notes a field of their own holds ({name: note}): role -> that field.
+_NOTES = {role: field for field, (how, role) in tables.FIELDS.items() if how == tables.NOTES}
+# Credits by the columns they fill besides the person: names-only roles fill none, or the credit of their notes.
 _CREDIT_SHAPES: dict[str, tuple[str, ...]] = {
-    role: tuple(p for p in tables.CREDIT_PARTS.get(role, ("name",)) if p != "name") for _, role in _NAMED_ROLES
+    role: ("credit",) if role in _NOTES else tuple(p for p in tables.CREDIT_PARTS.get(role, ("name",)) if p != "name")
+    for _, role in _NAMED_ROLES
 }
-_CREDIT_GETTERS = {role: _getter(parts) for role, parts in _CREDIT_SHAPES.items() if parts}
+_CREDIT_GETTERS = {role: _getter(parts) for role, parts in _CREDIT_SHAPES.items() if parts and role not in _NOTES}
 _ROW_GETTERS = {table: _getter(list(columns)) for table, columns in tables.ROW_COLUMNS.items()}
 # Positions of the JSON columns in each table's row (after title_id and position); bools go in as 0/1 by themselves.
 _JSON_AT = {
@@ -194,7 +204,10 @@ def _save_children(conn: sqlite3.Connection, titles: list[tuple[int, Title]], pe
     for t, r in titles:
         for field, role in _NAMED_ROLES:
             shape = _CREDIT_SHAPES[role]
-            if shape:
+            if role in _NOTES:
+                notes = getattr(r, _NOTES[role])
+                credits[shape] += [(t, role, i, person[n], notes.get(n)) for i, n in enumerate(getattr(r, field))]
+            elif shape:
                 get = _CREDIT_GETTERS[role]
                 credits[shape] += [(t, role, i, person[c.name], *get(c)) for i, c in enumerate(getattr(r, field))]
             else:

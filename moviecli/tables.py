@@ -18,11 +18,13 @@ CREDITS = "credits"  # credits rows of role <where>; a person's name, or the par
 VALUES = "values"  # <table>(title_id, position, <column>), where = "table.column"
 ITEMS = "items"  # title_items rows of list <where>
 ROWS = "rows"  # a table of its own, <where>, one row per item; item field -> column in ROW_COLUMNS
+NOTES = "notes"  # {name: credit} of the credits rows of role <where>, a names-only field elsewhere in FIELDS
 
 # Every field of models.Title, in its order (which is the record's key order).
 FIELDS: dict[str, tuple[str, str]] = {
     "title": (COLUMN, "title"),
     "year": (COLUMN, "year"),
+    "year_index": (COLUMN, "year_index"),
     "end_year": (COLUMN, "end_year"),
     "kind": (COLUMN, "kind"),
     "original_title": (COLUMN, "original_title"),
@@ -31,10 +33,14 @@ FIELDS: dict[str, tuple[str, str]] = {
     "storyline": (COLUMN, "storyline"),
     "storyline_author": (COLUMN, "storyline_author"),
     "directors": (CREDITS, "director"),
+    "director_notes": (NOTES, "director"),
+    "directors_more": (COLUMN, "directors_more"),
     "writers": (CREDITS, "writer"),
+    "writers_more": (COLUMN, "writers_more"),
     "creators": (CREDITS, "creator"),
     "stars": (CREDITS, "star"),
     "cast": (CREDITS, "actor"),
+    "cast_complete": (COLUMN, "cast_complete"),
     "genres": (VALUES, "genres.genre"),
     "certificate": (COLUMN, "certificate"),
     "certificate_reason": (COLUMN, "certificate_reason"),
@@ -43,6 +49,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "metascore": (COLUMN, "metascore"),
     "user_reviews": (COLUMN, "user_reviews"),
     "critic_reviews": (COLUMN, "critic_reviews"),
+    "metacritic_reviews": (COLUMN, "metacritic_reviews"),
     "popularity": (COLUMN, "popularity"),
     "awards": (AWARDS, "awards_"),
     "keywords": (ITEMS, "keywords"),
@@ -59,6 +66,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "countries": (VALUES, "countries.country"),
     "languages": (VALUES, "languages.language"),
     "release_date": (COLUMN, "release_date"),
+    "release_date_partial": (COLUMN, "release_date_partial"),
     "release_country": (COLUMN, "release_country"),
     "akas": (ITEMS, "akas"),
     "filming_locations": (ITEMS, "filming_locations"),
@@ -100,7 +108,7 @@ ROW_COLUMNS: dict[str, dict[str, str]] = {
 }
 # Columns stored as JSON text (a list of lines), and as 0/1 for a bool.
 JSON_COLUMNS = frozenset({("soundtracks", "credits")})
-BOOL_COLUMNS = frozenset({("box_office", "estimated")})
+BOOL_COLUMNS = frozenset({("box_office", "estimated"), ("titles", "cast_complete")})
 
 TITLE_COLUMNS = tuple(where for how, where in FIELDS.values() if how == COLUMN)
 ITEM_LISTS = tuple(where for how, where in FIELDS.values() if how == ITEMS)

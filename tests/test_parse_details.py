@@ -74,12 +74,14 @@ def test_release_date_of_reduced_precision_in_the_details_block(
     release: str, date: str | None, country: str | None
 ) -> None:
     t = parse_page(f"Sand Letters (2008)\n\nDetails\n\nRelease Date:\n\n{release}\n")
-    assert (t.release_date, t.release_country) == (date, country)
+    # A date without its day is kept apart: release_date holds full dates only, never a made-up day.
+    assert (t.release_date, t.release_date_partial, t.release_country) == (None, date, country)
 
 
 def test_release_date_of_reduced_precision_in_the_subtext() -> None:
     t = parse_page("Sand Letters (2008)\n\n1h 55min | Drama | February 2008 (Morocco)\n")
-    assert (t.release_date, t.release_country, t.runtime_minutes) == ("2008-02", "Morocco", 115)
+    assert (t.release_date, t.release_date_partial) == (None, "2008-02")
+    assert (t.release_country, t.runtime_minutes) == ("Morocco", 115)
     assert read_subtext("Drama | 2008 (Morocco)") == {
         "genres": ["Drama"],
         "release_date": "2008",
@@ -118,7 +120,7 @@ def test_every_box_office_line_is_kept_with_country_date_and_currency() -> None:
     assert t.box_office == GLASS_ORCHARD_BOX_OFFICE
     # $12.50 is not a box-office figure: left out, and said so.
     assert t.warnings == ["gross left out: '$12.50': amount '12.50' is not a whole number"]
-    assert (t.release_date, t.release_country) == ("2012-02", "South Korea")
+    assert (t.release_date, t.release_date_partial, t.release_country) == (None, "2012-02", "South Korea")
 
 
 def test_box_office_labels_and_values_on_one_line() -> None:
@@ -152,4 +154,5 @@ def test_show_gives_every_box_office_line_and_the_partial_date(tmp_path: Path) -
         }
         for b in GLASS_ORCHARD_BOX_OFFICE
     ]
-    assert (record["release_date"], record["release_country"]) == ("2012-02", "South Korea")
+    assert (record["release_date"], record["release_date_partial"]) == (None, "2012-02")
+    assert record["release_country"] == "South Korea"

@@ -28,7 +28,7 @@ def test_2018_series_page_title_alone_and_years_in_the_subtext(form: str) -> Non
     assert t.stars == ["Maud Ferrier", "Tobias Lund", "Nell Okafor"]
     assert (t.rating, t.votes, t.user_reviews, t.critic_reviews, t.popularity) == (8.1, 41207, 188, 36, 1204)
     assert t.awards == Awards(wins=4, nominations=19, text="Won 1 Primetime Emmy. Another 4 wins & 19 nominations.")
-    assert (t.release_date, t.release_country) == ("2007-03", "UK")
+    assert (t.release_date, t.release_date_partial, t.release_country) == (None, "2007-03", "UK")
     assert t.warnings == []
 
 

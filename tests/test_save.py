@@ -23,10 +23,17 @@ def every_field_set() -> Title:
         awards=Awards(oscars=1, wins=3, nominations=5, text="Won 1 Oscar."),
         soundtracks=[Soundtrack("Dry Wind", ["Performed by The Flats", "Written by Ole Brandt"])],
         aspect_ratio="2.35 : 1",
+        year_index="II",
+        director_notes={CATALOG_RECORDS[0].directors[0]: "uncredited"},
+        directors_more=2,
+        writers_more=5,
+        cast_complete=False,  # False, not None: a falsy value must read back as itself
+        metacritic_reviews=13,
+        release_date_partial="1994-05",  # the parser gives one of the two dates; storage keeps either
     )
     for name in tables.ITEM_LISTS:
         setattr(record, name, [f"{name} one", f"{name} two"])
-    empty = [f for f in tables.FIELDS if getattr(record, f) in (None, [])]
+    empty = [f for f in tables.FIELDS if getattr(record, f) in (None, [], {})]
     assert not empty, empty
     return record
 

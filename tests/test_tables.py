@@ -64,6 +64,10 @@ def test_every_mapped_column_is_in_the_schema(schema: sqlite3.Connection) -> Non
             # The role is one the credits CHECK accepts (foreign keys are off on this connection).
             schema.execute("INSERT INTO credits (title_id, role, position, person_id) VALUES (1, ?, 0, 1)", (where,))
             schema.execute("ROLLBACK TO s")
+        elif how == tables.NOTES:
+            # The notes of a names-only role go in the credit column of that role's rows.
+            assert "credit" in credits, field
+            assert (tables.CREDITS, where) in tables.FIELDS.values() and where not in tables.CREDIT_PARTS, field
         else:
             assert how == tables.ITEMS, field
 

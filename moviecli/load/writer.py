@@ -159,7 +159,7 @@ def _distinct_groups(pages: Sequence[NewPage]) -> list[list[NewPage]]:
     """
     groups: list[list[NewPage]] = [[]]
     hashes: set[str] = set()
-    identities: set[tuple[str, int, str]] = set()
+    identities: set[save.Identity] = set()
     for page in pages:
         key = save.identity(page.record)
         if page.sha256 in hashes or key in identities:

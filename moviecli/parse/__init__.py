@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from moviecli.errors import ParseError
 from moviecli.models import CastMember, Review, Title
-from moviecli.parse.cast import find_cast, is_cast_header, parse_cast
+from moviecli.parse.cast import cast_complete, find_cast, is_cast_header, parse_cast
 from moviecli.parse.credits import Credits, parse_credits
 from moviecli.parse.details import Details, parse_details
 from moviecli.parse.didyouknow import DidYouKnow, parse_did_you_know
@@ -25,7 +25,7 @@ from moviecli.parse.storyline import Storyline, parse_storyline
 __all__ = ["PARSER_VERSION", "ParseError", "parse_page"]
 
 # Bump whenever the records produced for the same text change, so stored pages can be re-parsed.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 T = TypeVar("T")
 
@@ -38,7 +38,13 @@ def parse_page(text: str) -> Title:
     if cast_at is not None and cast_at < end:
         end = cast_at + 1 if not is_cast_header(lines[cast_at]) else cast_at
     head = parse_header(lines, end)
-    title = Title(title=head.title, year=head.year, end_year=head.end_year, original_title=head.original_title)
+    title = Title(
+        title=head.title,
+        year=head.year,
+        year_index=head.year_index,
+        end_year=head.end_year,
+        original_title=head.original_title,
+    )
     warnings = title.warnings
 
     credits = _safely(warnings, "credits", lambda: parse_credits(lines, head), Credits())
@@ -56,8 +62,11 @@ def parse_page(text: str) -> Title:
     title.runtime_minutes = details.runtime_minutes or head.runtime_minutes
     title.summary = credits.summary
     title.directors, title.writers = credits.directors, credits.writers
+    title.director_notes = {n: c for n, c in zip(credits.directors, credits.director_notes, strict=False) if c}
+    title.directors_more, title.writers_more = credits.directors_more, credits.writers_more
     title.creators, title.stars = credits.creators, credits.stars
     title.cast = cast
+    title.cast_complete = cast_complete(lines, cast_at, cast_end) if cast and cast_at is not None else None
     title.storyline, title.storyline_author = story.storyline, story.storyline_author
     title.keywords, title.taglines = story.keywords, story.taglines
     # The Genres block is the full list; the subtext may show only the first few.
@@ -66,13 +75,19 @@ def parse_page(text: str) -> Title:
     title.certificate_reason = story.certificate_reason
     title.rating, title.votes, title.metascore = head.rating, head.votes, head.metascore
     title.user_reviews, title.critic_reviews = head.user_reviews, head.critic_reviews
+    title.metacritic_reviews = head.metacritic_reviews
     title.popularity, title.awards = head.popularity, head.awards
     for name in ("trivia", "goofs", "quotes", "crazy_credits", "alternate_versions", "connections", "soundtracks"):
         setattr(title, name, getattr(dyk, name))
     title.reviews = reviews
     title.official_sites, title.akas = details.official_sites, details.akas
     title.countries, title.languages = details.countries, details.languages
-    title.release_date = details.release_date or head.release_date
+    # A date of reduced precision (`February 2008`, `2008`) is kept as such, apart: release_date is a day.
+    release = details.release_date or head.release_date
+    if release is not None and len(release) < len("yyyy-mm-dd"):
+        title.release_date_partial = release
+    else:
+        title.release_date = release
     title.release_country = details.release_country or head.release_country
     title.filming_locations, title.box_office = details.filming_locations, details.box_office
     title.companies, title.sound_mix = details.companies, details.sound_mix

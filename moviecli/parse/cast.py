@@ -70,8 +70,14 @@ def parse_cast(lines: list[str], start: int) -> tuple[list[CastMember], int]:
     return cast, i
 
 
+# Headers that say the list is the whole cast.
+_COMPLETE_HEADERS = frozenset(
+    {"Complete credited cast:", "Complete series cast summary:", "Cast complete, awaiting verification:"}
+)
+
+
 def cast_is_partial(lines: list[str], start: int, end: int) -> bool:
-    """Whether the page listed only some of the cast (parser-only: the record does not say it yet).
+    """Whether the page listed only some of the cast.
 
     A `Cast overview, first billed only:` header, or a `See full cast »` link after the rows
     (`end` is what parse_cast returned), means the full list is on another page.
@@ -79,6 +85,14 @@ def cast_is_partial(lines: list[str], start: int, end: int) -> bool:
     if "first billed only" in lines[start]:
         return True
     return end < len(lines) and lines[end][:1] in _END_FIRST and _END_ROWS.match(lines[end]) is not None
+
+
+def cast_complete(lines: list[str], start: int, end: int) -> bool | None:
+    """The record's cast_complete: False when the page listed only some, True when its header says
+    the list is complete, None when the page does not say (a stripped page drops the header)."""
+    if cast_is_partial(lines, start, end):
+        return False
+    return True if lines[start] in _COMPLETE_HEADERS else None
 
 
 def undouble(name: str) -> str:

@@ -90,7 +90,7 @@ class Credits:
     creators: list[str] = field(default_factory=list)
     stars: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    # Not in the record yet (parser-only): the note of each director, in the order of `directors`
+    # The note of each director, in the order of `directors`
     # (`Paul Auster (uncredited)` → "uncredited"), and how many writers the page left unlisted
     # (`| 5 more credits »` → 5), so that nobody reads the list as whole.
     director_notes: list[str | None] = field(default_factory=list)

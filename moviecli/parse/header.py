@@ -32,7 +32,7 @@ _KIND_STARTS = tuple(w for w, _ in _KIND_WORDS)
 # `Leaving Las Vegas (1995)`, `The Wire (2002–2008)`, `Roary the Racing Car (2007– )`, `Foo (2001/I)`,
 # older `Foo (TV Movie 1998)`.
 TITLE_LINE = re.compile(
-    rf"^(?P<title>.+?)\s*\((?:(?P<kind>{_KIND_ALT}) )?(?P<year>\d{{4}})(?:/[IVX]+)?"
+    rf"^(?P<title>.+?)\s*\((?:(?P<kind>{_KIND_ALT}) )?(?P<year>\d{{4}})(?:/(?P<index>[IVX]+))?"
     r"(?:\s*(?P<dash>[–—-])\s*(?P<end>\d{4})?\s*)?\)$"
 )
 _ORIGINAL = re.compile(r'^"?(?P<title>.+?)"?\s*\(original title\)$')
@@ -46,10 +46,10 @@ _OLD_RATING = re.compile(
 )
 _OLD_RATING_STARTS = ("Ratings: ", "Users rated this ")
 # The 2013-15 table layout ends the line with the Metacritic count: `Reviews: 700 user | 221 critic | 13
-# from Metacritic.com` (a count of reviews, not the metascore: the record has no place for it).
+# from Metacritic.com` (a count of reviews, not the metascore: metacritic_reviews).
 _REVIEW_COUNTS = re.compile(
     r"^(?:Reviews:\s*)?(?:(?P<user>[\d,]+) users?)?\s*\|?\s*(?:(?P<critic>[\d,]+) critics?)?"
-    r"(?:\s*\|\s*[\d,]+ from Metacritic\.com)?$",
+    r"(?:\s*\|\s*(?P<metacritic>[\d,]+) from Metacritic\.com)?$",
     re.IGNORECASE,
 )
 # A count line starts with `Reviews:`, a count (str.isdecimal is exactly regex `\d`) or a `|`, and ends
@@ -125,6 +125,7 @@ class Header:
     title_index: int
     end: int
     year: int | None = None
+    year_index: str | None = None  # `(2004/II)` → "II"
     end_year: int | None = None
     ranged: bool = False  # `(2002–2008)` or `(2007– )`: only series have a year range
     kind: str | None = None
@@ -139,6 +140,7 @@ class Header:
     metascore: int | None = None
     user_reviews: int | None = None
     critic_reviews: int | None = None
+    metacritic_reviews: int | None = None
     popularity: int | None = None
     awards: Awards | None = None
     summary: str | None = None
@@ -198,6 +200,7 @@ def parse_header(lines: list[str], end: int) -> Header:
     else:
         head = Header(title=clean(m["title"]), title_index=t, end=end)
         head.year = _year(m["year"], head)
+        head.year_index = m["index"] if head.year is not None else None
         if m["end"]:
             head.end_year = _year(m["end"], head)
         head.ranged = bool(m["dash"])
@@ -346,6 +349,7 @@ def _counts(lines: list[str], head: Header) -> None:
             if head.user_reviews is None and head.critic_reviews is None:
                 head.user_reviews = to_int(m["user"]) if m["user"] else None
                 head.critic_reviews = to_int(m["critic"]) if m["critic"] else None
+                head.metacritic_reviews = to_int(m["metacritic"]) if m["metacritic"] else None
 
 
 def _metascore(lines: list[str], head: Header) -> None:
