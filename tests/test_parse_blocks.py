@@ -8,9 +8,10 @@ from moviecli.models import Awards, BoxOffice, CastMember
 from moviecli.parse import parse_page
 from moviecli.parse.cast import read_row, undouble
 from moviecli.parse.details import read_money
-from moviecli.parse.header import read_awards, read_subtext
+from moviecli.parse.header import read_subtext
 from moviecli.parse.lines import page_lines, strip_links
 from moviecli.parse.reviews import read_author
+from moviecli.parse.scores import read_awards
 from moviecli.parse.values import iso_date, money
 
 

@@ -1,5 +1,5 @@
-"""The top of the page: title and year, original title, subtext, rating, review counts, metascore,
-popularity, awards and the plot summary.
+"""The top of the page: title and year, original title, subtext and the plot summary; the scores
+below the title (rating, review counts, metascore, popularity, awards) are read by scores.py.
 
 The header runs from the first line to the cast block; `header_end` finds that boundary so that the
 same shapes further down (a review's `8/10`, a `(1995)` in a connection) are never read as header data.
@@ -13,8 +13,19 @@ from dataclasses import dataclass, field
 from moviecli.errors import ParseError
 from moviecli.models import Awards
 from moviecli.parse.cast import CAST_HEADERS
-from moviecli.parse.lines import clean, find_in, is_label, next_nonempty, prev_nonempty, strip_links
-from moviecli.parse.values import GENRES, is_year, read_release, to_int
+from moviecli.parse.lines import clean, find_in, is_label, next_nonempty, prev_nonempty
+from moviecli.parse.scores import (
+    COUNT_LAST,
+    OLD_RATING,
+    OLD_RATING_STARTS,
+    REVIEW_COUNTS,
+    find_awards,
+    read_counts,
+    read_metascore,
+    read_popularity,
+    read_rating,
+)
+from moviecli.parse.values import GENRES, is_year, read_release
 
 _KIND_WORDS = (
     ("TV Mini-Series", "tv_mini_series"),
@@ -36,46 +47,12 @@ TITLE_LINE = re.compile(
     r"(?:\s*(?P<dash>[–—-])\s*(?P<end>\d{4})?\s*)?\)$"
 )
 _ORIGINAL = re.compile(r'^"?(?P<title>.+?)"?\s*\(original title\)$')
-_RATING = re.compile(r"^(?:Ratings?:\s*)?(?P<rating>\d{1,2}(?:\.\d+)?)/10$")
-# `Ratings: 8.2/10 from 62,843 users` (2014-16) and `Users rated this 8.2/10 (62,843 votes)` (older).
-# The 2013-15 table layout adds the metascore on the same line: `... from 543,444 users Metascore: 70/100`.
-_OLD_RATING = re.compile(
-    r"^(?:Ratings: (?P<rating>\d{1,2}(?:\.\d+)?)/10 from (?P<votes>[\d,]+) users?"
-    r"(?:\s*Metascore: (?P<metascore>\d{1,3})/100)?"
-    r"|Users rated this (?P<rating2>\d{1,2}(?:\.\d+)?)/10 \((?P<votes2>[\d,]+) votes?\).*)$"
-)
-_OLD_RATING_STARTS = ("Ratings: ", "Users rated this ")
-# The 2013-15 table layout ends the line with the Metacritic count: `Reviews: 700 user | 221 critic | 13
-# from Metacritic.com` (a count of reviews, not the metascore: metacritic_reviews).
-_REVIEW_COUNTS = re.compile(
-    r"^(?:Reviews:\s*)?(?:(?P<user>[\d,]+) users?)?\s*\|?\s*(?:(?P<critic>[\d,]+) critics?)?"
-    r"(?:\s*\|\s*(?P<metacritic>[\d,]+) from Metacritic\.com)?$",
-    re.IGNORECASE,
-)
-# A count line starts with `Reviews:`, a count (str.isdecimal is exactly regex `\d`) or a `|`, and ends
-# with user(s), critic(s), `.com` or a `|`. Ignoring case, r, c and m match only R, C and M; s matches S
-# and ſ (U+017F).
-_COUNT_FIRST = frozenset(",|Rr")
-_COUNT_LAST = frozenset("cCsS\u017frRmM|")
-_METASCORE = re.compile(r"^Metascore:\s*(?P<score>\d{1,3})(?:/100)?$")
-_METASCORE_STOP = frozenset({"Videos", "Photos", "People who liked this also liked..."})
-# The up/down arrow of the weekly change is an image the extractor drops: `1,471 ( 290)`.
-_POPULARITY = re.compile(r"^(?P<rank>\d[\d,]*)\s*\(\s*[-+]?[\d,]*\s*\)$")
-_AWARDS = re.compile(
-    r"^(?:.*\|\s*)?(?P<text>(?:Won|Nominated for) \d+ .*|\d+ (?:wins?|nominations?)\b.*)$", re.IGNORECASE
-)
-# The awards text starts the line or follows a `|`, and starts with Won, Nominated or a count
-# (ignoring case, W and N match only w and n).
-_AWARDS_FIRST = frozenset("WwNn")
 _RUNTIME = re.compile(r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*min)?$")
 _CERT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+\-/. ]{0,14}$")
 _EPISODE = re.compile(r"^Episode aired (?P<date>.+)$")
 _YEAR_NOTE = re.compile(r"\(\d{4}.*\)")
 # The years a 2018 series page gives in its subtext, `TV Series (2007–2015)`, `(2016– )`.
 _YEARS_NOTE = re.compile(r"\((?P<year>\d{4})(?:\s*(?P<dash>[–—-])\s*(?P<end>\d{4})?\s*)?\)")
-_OSCARS = re.compile(r"\bWon (\d+) Oscars?\b", re.IGNORECASE)
-_WINS = re.compile(r"\b(\d+) wins?\b")
-_NOMINATIONS = re.compile(r"\b(\d+) nominations?\b")
 # Section starts that end the header, besides the cast headers.
 _AFTER_HEADER = frozenset(
     {
@@ -187,8 +164,8 @@ def _may_be_title(line: str) -> bool:
         and not is_label(line)
         and not is_furniture(line)
         and read_subtext(line) is None
-        and not (line[-1:] in _COUNT_LAST and _REVIEW_COUNTS.match(line))
-        and not (line.startswith(_OLD_RATING_STARTS) and _OLD_RATING.match(line))
+        and not (line[-1:] in COUNT_LAST and REVIEW_COUNTS.match(line))
+        and not (line.startswith(OLD_RATING_STARTS) and OLD_RATING.match(line))
     )
 
 
@@ -209,11 +186,11 @@ def parse_header(lines: list[str], end: int) -> Header:
     head.used.add(t)
     _original_title(lines, head)
     _subtext(lines, head)
-    _rating(lines, head)
-    _counts(lines, head)
-    _metascore(lines, head)
-    _popularity(lines, head)
-    _awards(lines, head)
+    read_rating(lines, head)
+    read_counts(lines, head)
+    read_metascore(lines, head)
+    read_popularity(lines, head)
+    find_awards(lines, head)
     return head
 
 
@@ -314,96 +291,6 @@ def _release(piece: str) -> dict[str, object] | None:
 
 # The readers below look at the header's lines in order. Lines are stripped and hold no newline, so the
 # literal start or end each pattern needs is a cheap test to make before the pattern.
-
-
-def _rating(lines: list[str], head: Header) -> None:
-    for i in range(head.end):
-        line = lines[i]
-        if line.startswith(_OLD_RATING_STARTS) and (m := _OLD_RATING.match(line)):
-            rating, votes = float(m["rating"] or m["rating2"]), to_int(m["votes"] or m["votes2"])
-            if m["metascore"] and int(m["metascore"]) <= 100:
-                head.metascore = int(m["metascore"])
-        elif line.endswith("/10") and (m := _RATING.match(line)):
-            rating, votes = float(m["rating"]), None
-            j = next_nonempty(lines, i, head.end)
-            if j is not None and (votes := to_int(lines[j])) is not None:
-                head.used.add(j)
-        else:
-            continue
-        if 1 <= rating <= 10:
-            head.rating, head.votes = rating, votes
-            head.used.add(i)
-            return
-
-
-def _counts(lines: list[str], head: Header) -> None:
-    # Every line is read (no early exit), so a comprehension picks the candidates: faster than a loop.
-    for i in [
-        i
-        for i in range(head.end)
-        if lines[i][-1:] in _COUNT_LAST and (lines[i][:1] in _COUNT_FIRST or lines[i][:1].isdecimal())
-    ]:
-        m = _REVIEW_COUNTS.match(lines[i])
-        if m and (m["user"] or m["critic"]):
-            head.used.add(i)
-            if head.user_reviews is None and head.critic_reviews is None:
-                head.user_reviews = to_int(m["user"]) if m["user"] else None
-                head.critic_reviews = to_int(m["critic"]) if m["critic"] else None
-                head.metacritic_reviews = to_int(m["metacritic"]) if m["metacritic"] else None
-
-
-def _metascore(lines: list[str], head: Header) -> None:
-    """`Metascore: 70/100`, or `70` then `Metascore`, or (labels stripped) a bare 0-100 after the title."""
-    if head.metascore is not None:
-        return  # read with the rating, on the 2013-15 `Ratings:` line
-    for i in range(head.title_index + 1, head.end):
-        line = lines[i]
-        if line in _METASCORE_STOP:
-            return
-        if line.startswith("Metascore:") and (m := _METASCORE.match(line)):
-            head.metascore = int(m["score"])
-            head.used.add(i)
-            return
-        # `\d{1,3}` in full: isdecimal() is exactly regex `\d`.
-        if i not in head.used and 0 < len(line) <= 3 and line.isdecimal() and int(line) <= 100:
-            head.metascore = int(line)
-            head.used.add(i)
-            return
-
-
-def _popularity(lines: list[str], head: Header) -> None:
-    for i in range(head.end):
-        line = lines[i]
-        if line.endswith(")") and line[:1].isdecimal() and (m := _POPULARITY.match(line)) and i not in head.used:
-            head.popularity = to_int(m["rank"])
-            head.used.add(i)
-            return
-
-
-def _awards(lines: list[str], head: Header) -> None:
-    for i in range(head.end):
-        line = lines[i]
-        if i in head.used or not ("|" in line or line[:1] in _AWARDS_FIRST or line[:1].isdecimal()):
-            continue
-        # strip_links() only shortens the line, so no match on the line means none on the stripped one.
-        m = _AWARDS.match(strip_links(line)) if _AWARDS.match(line) else None
-        if m:
-            head.awards = read_awards(m["text"])
-            head.used.add(i)
-            return
-
-
-def read_awards(text: str) -> Awards:
-    """`Won 1 Oscar. Another 31 wins & 29 nominations.` → counts; only a *won* Oscar counts as oscars."""
-    oscars = _OSCARS.search(text)
-    wins = _WINS.search(text)
-    noms = _NOMINATIONS.search(text)
-    return Awards(
-        oscars=int(oscars[1]) if oscars else None,
-        wins=int(wins[1]) if wins else None,
-        nominations=int(noms[1]) if noms else None,
-        text=text.strip(),
-    )
 
 
 def is_furniture(line: str) -> bool:
