@@ -20,13 +20,18 @@ def merge_page_titles(conn: sqlite3.Connection) -> int:
     if not scalar(conn, "SELECT count(*) FROM titles WHERE page_id IS NOT NULL AND imdb_id IS NULL"):
         return 0
     votes = "(SELECT votes FROM s_ratings r WHERE r.tnum = s.tnum)" if has_table(conn, "s_ratings") else "NULL"
-    # The loop runs over the staged titles and probes the page-identity index of titles (CROSS
-    # JOIN keeps that order: led by the page titles, SQLite would read s_titles whole for each).
+    # The loop runs over the staged titles and probes the page-identity index of titles with all four
+    # of its columns (CROSS JOIN keeps that order: led by the page titles, SQLite would read s_titles
+    # whole for each; without the numeral term it searched the imdb_id index for NULL, every page
+    # title once per staged title: 37 s instead of 9 for 3,000 pages and 100,000 titles, measured).
+    # A numbered page title, `Crash (2004/II)`, is one of several of that name and year: the dataset
+    # files do not say which, so it is never merged by name (a wrong id is worse than none).
     matches = conn.execute(
         "SELECT id, tnum FROM (SELECT t.id, s.tnum, row_number() OVER"
         f" (PARTITION BY t.id ORDER BY {votes} DESC NULLS LAST, s.tnum) AS r"
         " FROM s_titles s CROSS JOIN titles t ON t.title = s.title AND ifnull(t.year, 0) = ifnull(s.year, 0)"
-        " AND t.kind = s.kind AND t.page_id IS NOT NULL WHERE t.imdb_id IS NULL) WHERE r = 1"
+        " AND ifnull(t.year_index, '') = '' AND t.kind = s.kind AND t.page_id IS NOT NULL"
+        " WHERE t.imdb_id IS NULL) WHERE r = 1"
     ).fetchall()
     merged = 0
     for title_id, tnum in matches:
