@@ -10,6 +10,8 @@ import typer
 
 from moviecli import db, output, queries
 from moviecli.cli.common import (
+    INT64_MAX,
+    INT64_MIN,
     DbOption,
     FormatOption,
     LimitOption,
@@ -29,7 +31,10 @@ app = typer.Typer()
 @app.command()
 def show(
     title: Annotated[str, typer.Argument(help="The title, matched ignoring case.")],
-    year: Annotated[int | None, typer.Option("--year", help="The year, when several titles share a name.")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", min=INT64_MIN, max=INT64_MAX, help="The year, when several titles share a name."),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     db_option: DbOption = None,
 ) -> None:
@@ -60,9 +65,15 @@ def show(
 
 
 DescOption = Annotated[bool, typer.Option("--desc", help="Sort in descending order (missing values stay last).")]
-YearOption = Annotated[int | None, typer.Option("--year", help="Only titles of this year.")]
-FromOption = Annotated[int | None, typer.Option("--from", help="Only titles of this year or later.")]
-ToOption = Annotated[int | None, typer.Option("--to", help="Only titles of this year or earlier.")]
+YearOption = Annotated[
+    int | None, typer.Option("--year", min=INT64_MIN, max=INT64_MAX, help="Only titles of this year.")
+]
+FromOption = Annotated[
+    int | None, typer.Option("--from", min=INT64_MIN, max=INT64_MAX, help="Only titles of this year or later.")
+]
+ToOption = Annotated[
+    int | None, typer.Option("--to", min=INT64_MIN, max=INT64_MAX, help="Only titles of this year or earlier.")
+]
 
 
 def _sort_option(sorts: Iterable[str], default: str | None) -> Any:
@@ -239,7 +250,8 @@ def reviews(
     year: YearOption = None,
     author: Annotated[str | None, typer.Option("--author", help="The reviewer's name, ignoring case.")] = None,
     min_helpful: Annotated[
-        int | None, typer.Option("--min-helpful", min=0, help="Only reviews this many people found helpful.")
+        int | None,
+        typer.Option("--min-helpful", min=0, max=INT64_MAX, help="Only reviews this many people found helpful."),
     ] = None,
     sort: Annotated[str | None, REVIEW_SORT] = None,
     desc: DescOption = False,
