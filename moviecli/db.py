@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ SCHEMA_VERSION = migrations.CURRENT_VERSION  # changed only by adding a step to 
 BUSY_TIMEOUT_SECONDS = 60.0
 # Bound parameters per statement: far below SQLite's limit (32,766), and a cheap IN list.
 IN_CHUNK = 500
+# How long a reader waits out a writer's switch of journal mode before it says it cannot read (see connect_read).
+WAL_WAIT_SECONDS = 1.0
 
 
 def default_db_path() -> Path:
@@ -111,6 +114,9 @@ def connect_write(path: Path) -> sqlite3.Connection:
         migrations.upgrade(conn, path)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
+            # SQLite creates the side files at the first read: now, not when the run first writes
+            # (after walking its folders), so readers who cannot create them find them there.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         # In WAL mode NORMAL keeps every commit atomic and the file consistent after a crash;
         # only the last commits before a power cut may be lost, and a re-run restores them.
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -130,23 +136,36 @@ def connect_write(path: Path) -> sqlite3.Connection:
 
 
 def connect_read(path: Path) -> sqlite3.Connection:
-    """Open an existing catalog read-only; never creates a file."""
+    """Open an existing catalog read-only; never creates a file.
+
+    A reader who may not write the catalog's folder cannot read it in WAL mode without its -shm
+    side file. A writer starting or ending passes through that state for a moment (the header
+    says WAL before the side files exist, and after they are deleted): it is waited out, for up
+    to WAL_WAIT_SECONDS, before it is reported.
+    """
     if path.is_dir():
         raise DatabaseError(f"{path}: is a folder, not a catalog file")
     if not path.is_file():
         raise DatabaseError(f"no database at {path} (run 'moviecli load' first, or pass --db)")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
     _opened(path)
-    try:
-        _configure(conn)
-        migrations.check_readable(conn, path)
-    except DatabaseError:
-        conn.close()
-        raise
-    except sqlite3.DatabaseError as e:
-        conn.close()
-        raise _unreadable(path, e) from e
-    return conn
+    waited = 0.0
+    while True:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        try:
+            _configure(conn)
+            if _another_programs(conn):
+                raise DatabaseError(f"{path}: not a moviecli database")
+            migrations.check_readable(conn, path)
+            return conn
+        except DatabaseError:
+            conn.close()
+            raise
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            if waited >= WAL_WAIT_SECONDS or not _wal_without_side_files(path):
+                raise _unreadable(path, e) from e
+        time.sleep(0.02)
+        waited += 0.02
 
 
 # The tables every moviecli catalog has had since its first release: a file without them is not one.
@@ -205,17 +224,34 @@ def _refuse_foreign(path: Path) -> None:
     try:
         look = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
         try:
-            version = look.execute("PRAGMA user_version").fetchone()[0]
-            tables = {name for (name,) in look.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            objects = look.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            empty = look.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+            foreign = _another_programs(look)
         finally:
             look.close()
     except sqlite3.DatabaseError as e:
         raise _unreadable(path, e) from e
-    if version == 0 and objects == 0:
-        return  # an SQLite file with nothing in it yet: as good as empty
-    if version == 0 or not tables >= _CATALOG_TABLES:
+    if foreign and not empty:  # an SQLite file with nothing in it yet is as good as empty
         raise DatabaseError(f"{path}: not a moviecli database (an SQLite database of another program); left untouched")
+
+
+def _another_programs(conn: sqlite3.Connection) -> bool:
+    """An SQLite database moviecli did not make: no version stamp, or not the tables every catalog has."""
+    if int(conn.execute("PRAGMA user_version").fetchone()[0]) == 0:
+        return True
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return not tables >= _CATALOG_TABLES
+
+
+def _wal_without_side_files(path: Path) -> bool:
+    """In WAL mode, with no -shm, in a folder this user cannot write: SQLite cannot read it (it must create -shm)."""
+    try:
+        with path.open("rb") as f:
+            header = f.read(20)
+    except OSError:
+        return False
+    # Bytes 18 and 19 of the header are 2 in WAL mode (sqlite.org/fileformat.html).
+    in_wal = header[18:20] == b"\x02\x02"
+    return in_wal and not Path(f"{path}-shm").exists() and not os.access(path.absolute().parent, os.W_OK | os.X_OK)
 
 
 def is_damage(e: BaseException) -> bool:
@@ -246,10 +282,7 @@ def _unreadable(path: Path, e: sqlite3.DatabaseError) -> DatabaseError:
     if is_damage(e):
         return damaged(e, path)
     folder = path.absolute().parent
-    # Bytes 18 and 19 of the header are 2 in WAL mode (sqlite.org/fileformat.html).
-    in_wal = len(header) >= 20 and header[18] == 2 and header[19] == 2
-    shm = Path(f"{path}-shm")
-    if in_wal and not shm.exists() and not os.access(folder, os.W_OK | os.X_OK):
+    if _wal_without_side_files(path):
         return DatabaseError(
             f"{path}: cannot read a catalog in WAL mode without write access to its folder {folder};"
             " ask its owner to run a moviecli load on it once, which leaves it readable by everyone"

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from moviecli.db import is_damage
 from moviecli.errors import QueryError
 
 Rows = Iterator[tuple[Any, ...]]
@@ -59,6 +60,8 @@ def run(conn: sqlite3.Connection, statement: str, *, limit: int | None = None) -
     except sqlite3.ProgrammingError as e:  # several statements: sqlite3 runs one at a time
         raise QueryError(f"sql: {e}") from None
     except sqlite3.DatabaseError as e:
+        if is_damage(e):  # the CLI edge names the damaged catalog
+            raise
         if "not authorized" in str(e):
             raise QueryError("sql: refused: the statement would change the catalog (it is read-only)") from None
         raise QueryError(f"sql: {e}") from None
@@ -68,6 +71,8 @@ def run(conn: sqlite3.Connection, statement: str, *, limit: int | None = None) -
         try:
             yield from (tuple(row) for row in (cursor if limit is None else _take(cursor, limit)))
         except sqlite3.DatabaseError as e:
+            if is_damage(e):
+                raise
             raise QueryError(f"sql: {e}") from None
 
     return columns, rows()
