@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,12 +25,19 @@ SCHEMA_VERSION = migrations.CURRENT_VERSION  # changed only by adding a step to 
 BUSY_TIMEOUT_SECONDS = 60.0
 # Bound parameters per statement: far below SQLite's limit (32,766), and a cheap IN list.
 IN_CHUNK = 500
+# How long a reader waits out a writer's switch of journal mode before it says it cannot read (see connect_read).
+WAL_WAIT_SECONDS = 1.0
 
 
 def default_db_path() -> Path:
     """$MOVIECLI_DB, else $XDG_DATA_HOME/moviecli/moviecli.db (~/.local/share/moviecli/moviecli.db)."""
     if env := os.environ.get("MOVIECLI_DB"):
         return Path(env)
+    return _own_default()
+
+
+def _own_default() -> Path:
+    """The one place moviecli chooses itself, and so the only one whose folders it creates."""
     data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(data_home) / "moviecli" / "moviecli.db"
 
@@ -59,48 +67,236 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
 
 
+class _WriteConnection(sqlite3.Connection):
+    """A writing command's connection: closing it leaves the catalog readable by users who cannot write.
+
+    A load runs in WAL mode, so readers never wait for it. But a catalog left in WAL mode needs
+    its -shm side file to be read, and SQLite deletes the side files when the last connection
+    closes: a user who may read the catalog but not write its folder then cannot read it at all.
+    So the last writer out switches the catalog back to rollback-journal mode, which anyone who
+    may read the file can read. The switch needs every other connection gone; if one is still
+    open, the catalog stays in WAL mode and its side files stay with it, which readers can use.
+    A connection refused while opening (a newer catalog, another program's file) changes nothing.
+    """
+
+    opened = False
+
+    def close(self) -> None:
+        if not self.opened:
+            super().close()
+            return
+        try:
+            # Waiting would only stall the end of the run: an open connection means the side files stay.
+            self.execute("PRAGMA busy_timeout = 0")
+            self.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.Error:
+            pass
+        super().close()
+
+
 def connect_write(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) the catalog for writing: WAL, so readers never wait for a load."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
-    _configure(conn)
+    """Open (creating if needed) the catalog for writing: WAL, so readers never wait for a load.
+
+    Refuses, before anything is written, a path that cannot hold a catalog and a file that is not
+    one (another program's SQLite database stays byte-identical). Folders are created only for
+    moviecli's own default location: a mistyped --db is an error, not a new tree of folders.
+    """
+    _check_writable(path)
+    _refuse_foreign(path)
     try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, factory=_WriteConnection)
+    except sqlite3.Error as e:
+        raise DatabaseError(f"{path}: cannot be opened for writing ({e})") from e
+    _opened(path)
+    try:
+        _configure(conn)
         # First: a catalog made by a newer moviecli is refused before the WAL switch changes its file.
         migrations.upgrade(conn, path)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
+            # SQLite creates the side files at the first read: now, not when the run first writes
+            # (after walking its folders), so readers who cannot create them find them there.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         # In WAL mode NORMAL keeps every commit atomic and the file consistent after a crash;
         # only the last commits before a power cut may be lost, and a re-run restores them.
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.opened = True
     except DatabaseError:
         conn.close()
         raise
     except sqlite3.OperationalError as e:
         conn.close()
         if "locked" in str(e):
-            raise DatabaseError(f"{path}: stayed locked by another process for {BUSY_TIMEOUT_SECONDS:.0f} s") from e
+            raise locked() from e
         raise DatabaseError(f"{path}: cannot be opened as a moviecli database ({e})") from e
     except sqlite3.DatabaseError as e:
         conn.close()
-        raise DatabaseError(f"{path}: not a moviecli database ({e})") from e
+        raise _unreadable(path, e) from e
     return conn
 
 
 def connect_read(path: Path) -> sqlite3.Connection:
-    """Open an existing catalog read-only; never creates a file."""
+    """Open an existing catalog read-only; never creates a file.
+
+    A reader who may not write the catalog's folder cannot read it in WAL mode without its -shm
+    side file. A writer starting or ending passes through that state for a moment (the header
+    says WAL before the side files exist, and after they are deleted): it is waited out, for up
+    to WAL_WAIT_SECONDS, before it is reported.
+    """
+    if path.is_dir():
+        raise DatabaseError(f"{path}: is a folder, not a catalog file")
     if not path.is_file():
         raise DatabaseError(f"no database at {path} (run 'moviecli load' first, or pass --db)")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
-    _configure(conn)
+    _opened(path)
+    waited = 0.0
+    while True:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        try:
+            _configure(conn)
+            if _another_programs(conn):
+                raise DatabaseError(f"{path}: not a moviecli database")
+            migrations.check_readable(conn, path)
+            return conn
+        except DatabaseError:
+            conn.close()
+            raise
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            if waited >= WAL_WAIT_SECONDS or not _wal_without_side_files(path):
+                raise _unreadable(path, e) from e
+        time.sleep(0.02)
+        waited += 0.02
+
+
+# The tables every moviecli catalog has had since its first release: a file without them is not one.
+_CATALOG_TABLES = frozenset({"pages", "titles", "people", "credits"})
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+# The catalog this process opened last: the one a damage error raised later, far from it, is about.
+_last_opened: list[Path] = []
+
+
+def _opened(path: Path) -> None:
+    _last_opened[:] = [path]
+
+
+def _check_writable(path: Path) -> None:
+    """A --db that cannot become or stay a catalog is one line saying why, before SQLite tries it."""
+    if path.is_dir():
+        raise DatabaseError(f"{path}: is a folder, not a catalog file")
+    folder = path.absolute().parent
+    if not folder.is_dir():
+        if path != _own_default():
+            raise DatabaseError(
+                f"{path}: no such folder {folder} (moviecli creates folders only for its default catalog)"
+            )
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise DatabaseError(f"{path}: cannot create its folder ({e.strerror})") from e
+    if path.exists() and not path.is_file():
+        raise DatabaseError(f"{path}: not a regular file, so not a catalog")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        # Even an existing catalog: SQLite creates its side files (-wal, -shm) next to it.
+        raise DatabaseError(f"{path}: permission denied: cannot write its folder {folder}")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise DatabaseError(f"{path}: permission denied: cannot write the file")
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Refuse a non-empty file that is not a moviecli catalog, looking without changing a byte of it.
+
+    An empty or missing file becomes a new catalog. The look is a read-only connection: a
+    writing one could roll back another program's hot journal or checkpoint its WAL on close.
+    """
     try:
-        migrations.check_readable(conn, path)
-    except DatabaseError:
-        conn.close()
-        raise
+        with path.open("rb") as f:
+            header = f.read(len(_SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise DatabaseError(f"{path}: cannot be read ({e.strerror})") from e
+    if not header:
+        return
+    if header != _SQLITE_MAGIC:
+        raise DatabaseError(f"{path}: not a moviecli database (not an SQLite file); left untouched")
+    try:
+        look = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        try:
+            empty = look.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+            foreign = _another_programs(look)
+        finally:
+            look.close()
     except sqlite3.DatabaseError as e:
-        conn.close()
-        raise DatabaseError(f"{path}: not a moviecli database ({e})") from e
-    return conn
+        raise _unreadable(path, e) from e
+    if foreign and not empty:  # an SQLite file with nothing in it yet is as good as empty
+        raise DatabaseError(f"{path}: not a moviecli database (an SQLite database of another program); left untouched")
+
+
+def _another_programs(conn: sqlite3.Connection) -> bool:
+    """An SQLite database moviecli did not make: no version stamp, or not the tables every catalog has."""
+    if int(conn.execute("PRAGMA user_version").fetchone()[0]) == 0:
+        return True
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return not tables >= _CATALOG_TABLES
+
+
+def _wal_without_side_files(path: Path) -> bool:
+    """In WAL mode, with no -shm, in a folder this user cannot write: SQLite cannot read it (it must create -shm)."""
+    try:
+        with path.open("rb") as f:
+            header = f.read(20)
+    except OSError:
+        return False
+    # Bytes 18 and 19 of the header are 2 in WAL mode (sqlite.org/fileformat.html).
+    in_wal = header[18:20] == b"\x02\x02"
+    return in_wal and not Path(f"{path}-shm").exists() and not os.access(path.absolute().parent, os.W_OK | os.X_OK)
+
+
+def is_damage(e: BaseException) -> bool:
+    """SQLite found the file's structure broken (SQLITE_CORRUPT, SQLITE_NOTADB): no retry or other page helps."""
+    if not isinstance(e, sqlite3.DatabaseError):
+        return False
+    code = getattr(e, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    return "malformed" in str(e) or "not a database" in str(e)
+
+
+def damaged(e: sqlite3.DatabaseError, path: Path | None = None) -> DatabaseError:
+    """The one message for a damaged catalog, naming the file (by default the one this process opened last)."""
+    where = path or (_last_opened[0] if _last_opened else default_db_path())
+    return DatabaseError(f"{where}: the catalog is damaged ({e}); restore it from a backup")
+
+
+def _unreadable(path: Path, e: sqlite3.DatabaseError) -> DatabaseError:
+    """Why SQLite could not read the file, in the user's terms: damaged, unreadable WAL, or not a catalog."""
+    try:
+        with path.open("rb") as f:
+            header = f.read(100)
+    except OSError as oe:
+        return DatabaseError(f"{path}: cannot be read ({oe.strerror})")
+    if header and not header.startswith(_SQLITE_MAGIC):
+        return DatabaseError(f"{path}: not a moviecli database (not an SQLite file)")
+    if is_damage(e):
+        return damaged(e, path)
+    folder = path.absolute().parent
+    if _wal_without_side_files(path):
+        return DatabaseError(
+            f"{path}: cannot read a catalog in WAL mode without write access to its folder {folder};"
+            " ask its owner to run a moviecli load on it once, which leaves it readable by everyone"
+        )
+    if isinstance(e, sqlite3.OperationalError) and "readonly" in str(e):
+        return DatabaseError(f"{path}: cannot be read without write access here ({e})")
+    return DatabaseError(f"{path}: not a moviecli database ({e})")
+
+
+def locked() -> DatabaseError:
+    """The one message for a write lock that another process held past the busy timeout."""
+    return DatabaseError(
+        f"the catalog stayed locked by another process for {BUSY_TIMEOUT_SECONDS:.0f} s; try again later"
+    )
 
 
 @contextmanager
@@ -113,9 +309,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as e:
         if "locked" in str(e) or "busy" in str(e):
-            raise DatabaseError(
-                f"the catalog stayed locked by another process for {BUSY_TIMEOUT_SECONDS:.0f} s; try again later"
-            ) from e
+            raise locked() from e
         raise
     try:
         yield conn

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from moviecli.db import is_damage
 from moviecli.errors import QueryError
 
 Rows = Iterator[tuple[Any, ...]]
@@ -86,6 +87,8 @@ def run(
     except sqlite3.ProgrammingError as e:  # several statements (sqlite3 runs one at a time), missing parameters
         raise QueryError(f"sql: {e}") from None
     except sqlite3.DatabaseError as e:
+        if is_damage(e):  # the CLI edge names the damaged catalog
+            raise
         if error := _syntax_error(e):
             raise error from None
         if "not authorized" in str(e):
@@ -97,6 +100,8 @@ def run(
         try:
             yield from (tuple(row) for row in (cursor if limit is None else _take(cursor, limit)))
         except sqlite3.DatabaseError as e:
+            if is_damage(e):
+                raise
             raise QueryError(f"sql: {e}") from None
 
     return columns, rows()

@@ -8,26 +8,36 @@ Exit codes: 0 success, 1 a failure the user should know of (a page that did not 
 title, no database), 2 a usage error. Data goes to stdout, messages to stderr.
 """
 
+import sqlite3
 import sys
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from moviecli import __version__
+from moviecli import __version__, db
 from moviecli.cli import catalog, loading, reading, upkeep
 from moviecli.cli.common import DbOption, silence_stdout
 from moviecli.errors import MovieCliError
 
 
 class _Commands(TyperGroup):
-    """Turns the project's own errors, raised anywhere below a command, into one line and exit 1."""
+    """Turns the project's own errors, raised anywhere below a command, into one line and exit 1.
+
+    A damaged catalog is reported here too, wherever SQLite noticed it: any statement of any
+    command can be the first to read a broken page of the file.
+    """
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except MovieCliError as e:
             typer.echo(f"moviecli: {e}", err=True)
+            raise typer.Exit(1) from None
+        except sqlite3.DatabaseError as e:
+            if not db.is_damage(e):
+                raise
+            typer.echo(f"moviecli: {db.damaged(e)}", err=True)
             raise typer.Exit(1) from None
 
 

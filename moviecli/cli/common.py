@@ -43,13 +43,30 @@ else:
     PeopleSort = Literal[tuple(queries.PEOPLE_SORTS)]
     FilmographySort = Literal[tuple(queries.FILMOGRAPHY_SORTS)]
 
+# SQLite's integers are 64-bit: a value beyond them can match nothing, and binding it raises
+# OverflowError. Every integer option declares these bounds (or narrower): a usage error, exit 2.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _catalog_path(value: str) -> Path:
+    """--db's type: an empty path would be the current folder, never a catalog."""
+    if not value:
+        raise typer.BadParameter("an empty path is not a catalog file", param_hint="'--db'")
+    return Path(value)
+
+
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Catalog file [default: $MOVIECLI_DB, else ~/.local/share/moviecli/moviecli.db]."),
+    typer.Option(
+        "--db",
+        parser=_catalog_path,
+        metavar="PATH",
+        help="Catalog file [default: $MOVIECLI_DB, else ~/.local/share/moviecli/moviecli.db].",
+    ),
 ]
 FormatOption = Annotated[FormatName, typer.Option("--format", "-f", case_sensitive=False, help="Output format.")]
 NoHeadersOption = Annotated[bool, typer.Option("--no-headers", help="Leave out the header row (table, csv, tsv).")]
-LimitOption = Annotated[int | None, typer.Option("--limit", min=0, help="At most this many rows.")]
+LimitOption = Annotated[int | None, typer.Option("--limit", min=0, max=INT64_MAX, help="At most this many rows.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors (for cron mail).")]
 ImdbIdOption = Annotated[str | None, typer.Option("--imdb-id", help="The IMDb id instead of a name (tt…, nm…).")]
 

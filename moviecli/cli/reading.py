@@ -11,6 +11,8 @@ import typer
 
 from moviecli import db, output, queries
 from moviecli.cli.common import (
+    INT64_MAX,
+    INT64_MIN,
     BoxOfficeKind,
     DbOption,
     FilmographySort,
@@ -50,7 +52,10 @@ def show(
         list[str] | None,
         typer.Argument(help="The title, original title, an AKA or an IMDb id (tt0113627), ignoring case."),
     ] = None,
-    year: Annotated[int | None, typer.Option("--year", help="The year, when several titles share a name.")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", min=INT64_MIN, max=INT64_MAX, help="The year, when several titles share a name."),
+    ] = None,
     imdb_id: ImdbIdOption = None,
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", case_sensitive=False, help="Output format.")] = "table",
     db_option: DbOption = None,
@@ -80,11 +85,19 @@ def show(
 
 
 DescOption = Annotated[bool, typer.Option("--desc", help="Sort in descending order (missing values stay last).")]
-YearOption = Annotated[int | None, typer.Option("--year", help="Only titles of this year.")]
-FromOption = Annotated[int | None, typer.Option("--from", help="Only titles of this year or later.")]
-ToOption = Annotated[int | None, typer.Option("--to", help="Only titles of this year or earlier.")]
+YearOption = Annotated[
+    int | None, typer.Option("--year", min=INT64_MIN, max=INT64_MAX, help="Only titles of this year.")
+]
+FromOption = Annotated[
+    int | None, typer.Option("--from", min=INT64_MIN, max=INT64_MAX, help="Only titles of this year or later.")
+]
+ToOption = Annotated[
+    int | None, typer.Option("--to", min=INT64_MIN, max=INT64_MAX, help="Only titles of this year or earlier.")
+]
 MinRatingOption = Annotated[float | None, typer.Option("--min-rating", help="Only titles rated this or higher.")]
-MinVotesOption = Annotated[int | None, typer.Option("--min-votes", min=0, help="Only titles with this many votes.")]
+MinVotesOption = Annotated[
+    int | None, typer.Option("--min-votes", min=0, max=INT64_MAX, help="Only titles with this many votes.")
+]
 
 
 def _sort_option(default: str | None) -> Any:
@@ -309,7 +322,8 @@ def reviews(
     year: YearOption = None,
     author: Annotated[str | None, typer.Option("--author", help="The reviewer's name, ignoring case.")] = None,
     min_helpful: Annotated[
-        int | None, typer.Option("--min-helpful", min=0, help="Only reviews this many people found helpful.")
+        int | None,
+        typer.Option("--min-helpful", min=0, max=INT64_MAX, help="Only reviews this many people found helpful."),
     ] = None,
     sort: Annotated[ReviewSort | None, REVIEW_SORT] = None,
     desc: DescOption = False,

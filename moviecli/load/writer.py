@@ -57,7 +57,12 @@ Outcome = Literal["loaded", "replaced", "unchanged"] | Refused
 
 
 def _not_the_pages_fault(e: sqlite3.DatabaseError) -> bool:
-    """A lock or a full or broken disk stops the whole run; anything else is the page's own doing."""
+    """A lock, a full or broken disk, or a damaged catalog stops the whole run; anything else is the page's own doing.
+
+    Damage must stop it: writing on into a file whose structure is broken only spreads the damage.
+    """
+    if db.is_damage(e):
+        return True
     return isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "disk" in str(e))
 
 
