@@ -375,6 +375,7 @@ def _summary(tool: str, samples: list[tuple[float, int, float]], db: Path) -> di
         "cpu_s": round(statistics.median(c for _, _, c in samples), 2),
         "peak_mb": max(m for _, m, _ in samples),
         "db_mb": round(db.stat().st_size / 1e6, 1) if db.exists() else None,
+        "samples": samples,  # (wall s, peak MB, CPU s) of each run, for benchmarks/bench.py
     }
 
 
