@@ -10,8 +10,10 @@ the queries can be tested without the parser. Both are read-only for the tests t
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -209,6 +211,16 @@ CATALOG_RECORDS = [
         languages=["English", "Norwegian"],
     ),
 ]
+
+
+def shown_page(tmp_path: Path, page: Path, title: str) -> dict[str, Any]:
+    """Load one fixture page through the CLI into a fresh catalog and return `show --format json`."""
+    db = tmp_path / "catalog.db"
+    loaded = run("load", page, "--db", db)
+    assert loaded.exit_code == 0, loaded.stderr
+    result = run("show", title, "--db", db, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return dict(json.loads(result.stdout))
 
 
 def load_cli(sources: list[Path], database: Path) -> None:

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from conftest import shown_page
 
-from moviecli.cli import app
 from moviecli.models import CastMember
 from moviecli.parse.cast import cast_is_partial, find_cast, parse_cast, read_row, split_notes
 from moviecli.parse.lines import page_lines
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
-runner = CliRunner()
 
 
-def shown(tmp_path: Path, page: str, title: str) -> dict:
-    """Load one fixture page through the CLI into a fresh catalog and return `show --format json`."""
-    db = tmp_path / "catalog.db"
-    loaded = runner.invoke(app, ["load", str(PAGES / page), "--db", str(db)])
-    assert loaded.exit_code == 0, loaded.stderr
-    result = runner.invoke(app, ["show", title, "--db", str(db), "--format", "json"])
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+def shown(tmp_path: Path, page: str, title: str) -> dict[str, Any]:
+    return shown_page(tmp_path, PAGES / page, title)
 
 
 def test_rows_whose_only_character_is_an_episode_note_through_the_cli(tmp_path: Path) -> None:

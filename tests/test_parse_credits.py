@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from conftest import shown_page
 
-from moviecli.cli import app
 from moviecli.models import Writer
 from moviecli.parse import parse_page
 from moviecli.parse.credits import credited, has_writing_credit, names, parse_credits, split_more, split_top, writers
@@ -16,17 +15,10 @@ from moviecli.parse.header import header_end, parse_header
 from moviecli.parse.lines import page_lines
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
-runner = CliRunner()
 
 
-def shown(tmp_path: Path, page: str, title: str) -> dict:
-    """Load one fixture page through the CLI into a fresh catalog and return `show --format json`."""
-    db = tmp_path / "catalog.db"
-    loaded = runner.invoke(app, ["load", str(PAGES / page), "--db", str(db)])
-    assert loaded.exit_code == 0, loaded.stderr
-    result = runner.invoke(app, ["show", title, "--db", str(db), "--format", "json"])
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+def shown(tmp_path: Path, page: str, title: str) -> dict[str, Any]:
+    return shown_page(tmp_path, PAGES / page, title)
 
 
 def test_inline_labels_and_a_colon_inside_a_credit_through_the_cli(tmp_path: Path) -> None:

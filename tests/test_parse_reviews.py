@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from conftest import shown_page
 
-from moviecli.cli import app
 from moviecli.parse.reviews import drop_see_all, read_author
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
-runner = CliRunner()
 
 
-def shown(tmp_path: Path, page: str, title: str) -> dict:
-    """Load one fixture page through the CLI into a fresh catalog and return `show --format json`."""
-    db = tmp_path / "catalog.db"
-    loaded = runner.invoke(app, ["load", str(PAGES / page), "--db", str(db)])
-    assert loaded.exit_code == 0, loaded.stderr
-    result = runner.invoke(app, ["show", title, "--db", str(db), "--format", "json"])
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+def shown(tmp_path: Path, page: str, title: str) -> dict[str, Any]:
+    return shown_page(tmp_path, PAGES / page, title)
 
 
 def test_an_author_given_only_as_an_e_mail_through_the_cli(tmp_path: Path) -> None:
