@@ -24,7 +24,7 @@ from contextlib import closing
 from moviecli import runs
 from moviecli.load.files import find_pages
 from moviecli.load.prepare import prepared_pages
-from moviecli.load.report import Failure, LoadReport
+from moviecli.load.report import Failure, LoadReport, shown
 from moviecli.load.writer import PageWriter, load_all_or_nothing, load_in_batches
 from moviecli.parse import PARSER_VERSION
 
@@ -53,7 +53,7 @@ def load_paths(
     paths, missing = find_pages(sources)
     if on_start:
         on_start(len(paths))
-    run_id = runs.start(conn, "load", sources)
+    run_id = runs.start(conn, "load", [shown(source) for source in sources])
 
     def fail(failure: Failure) -> None:
         report.failures.append(failure)

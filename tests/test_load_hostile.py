@@ -1,0 +1,108 @@
+"""Hostile inputs to `moviecli load` (issue 10): each fails alone with one line, and the run goes on.
+
+File names that are not UTF-8, symbolic link loops and newlines in names are made with bytes
+paths in a temporary folder; the load runs through the real CLI from inside that folder, so the
+expected stderr is exact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import run
+from robust_pages import make_page
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder `pages/` holding one good page, as the current directory: messages name files relatively."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "good.txt").write_text(make_page(1))
+    return tmp_path
+
+
+def titles(db: str) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return [row[0] for row in conn.execute("SELECT title FROM titles ORDER BY title")]
+
+
+def last_run(db: str) -> tuple[str, int, int, list[dict[str, str]]]:
+    with sqlite3.connect(db) as conn:
+        sources, loaded, failed, failures = conn.execute(
+            "SELECT sources, loaded, failed, failures FROM imports ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    return sources, loaded, failed, json.loads(failures)
+
+
+def test_a_file_name_that_is_not_utf8_fails_alone_shown_escaped(here: Path) -> None:
+    Path(os.fsdecode(b"pages/x\xff.txt")).write_text(make_page(2))
+    result = run("load", "pages", "--db", "c.db")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "moviecli: pages/x\\xff.txt: file name is not UTF-8; rename the file to load it\n"
+        "1 loaded, 0 replaced, 0 unchanged, 1 failed\n"
+    )
+    assert titles("c.db") == ["Lantern Case No. 1"]
+    assert last_run("c.db") == (
+        '["pages"]',
+        1,
+        1,
+        [{"path": "pages/x\\xff.txt", "reason": "file name is not UTF-8; rename the file to load it"}],
+    )
+
+
+def test_a_name_that_is_not_utf8_on_the_command_line_is_recorded_escaped(here: Path) -> None:
+    name = os.fsdecode(b"x\xff.txt")
+    Path(name).write_text(make_page(2))
+    result = run("load", name, "pages/good.txt", "--db", "c.db")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "moviecli: x\\xff.txt: file name is not UTF-8; rename the file to load it\n"
+        "1 loaded, 0 replaced, 0 unchanged, 1 failed\n"
+    )
+    assert last_run("c.db")[:3] == ('["x\\\\xff.txt", "pages/good.txt"]', 1, 1)
+
+
+def test_a_symlink_loop_in_a_folder_fails_by_name_and_the_rest_loads(here: Path) -> None:
+    os.symlink("b.txt", "pages/a.txt")
+    os.symlink("a.txt", "pages/b.txt")
+    result = run("load", "pages", "--db", "c.db")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "moviecli: pages/a.txt: too many levels of symbolic links\n"
+        "moviecli: pages/b.txt: too many levels of symbolic links\n"
+        "1 loaded, 0 replaced, 0 unchanged, 2 failed\n"
+    )
+    assert titles("c.db") == ["Lantern Case No. 1"]
+
+
+def test_a_symlink_loop_named_on_the_command_line_fails_alone(here: Path) -> None:
+    os.symlink("loop.txt", "loop.txt")
+    result = run("load", "loop.txt", "pages", "--db", "c.db")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "moviecli: loop.txt: too many levels of symbolic links\n1 loaded, 0 replaced, 0 unchanged, 1 failed\n"
+    )
+
+
+def test_a_newline_in_a_name_cannot_forge_a_second_line(here: Path) -> None:
+    Path("pages/bad\nmoviecli: forged.txt").write_text("not a page at all\n")
+    Path("pages/good\tname.txt").write_text(make_page(3))
+    result = run("load", "pages", "--db", "c.db")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "moviecli: pages/bad\\nmoviecli: forged.txt: no title found: no 'Title (year)' line in the page's header\n"
+        "2 loaded, 0 replaced, 0 unchanged, 1 failed\n"
+    )
+    assert titles("c.db") == ["Lantern Case No. 1", "Lantern Case No. 3"]
+    assert last_run("c.db")[3] == [
+        {
+            "path": "pages/bad\\nmoviecli: forged.txt",
+            "reason": "no title found: no 'Title (year)' line in the page's header",
+        }
+    ]
