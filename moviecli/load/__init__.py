@@ -22,13 +22,14 @@ from collections.abc import Callable
 from contextlib import closing
 
 from moviecli import runs
+from moviecli.load.duplicates import one_per_title
 from moviecli.load.files import find_pages
 from moviecli.load.prepare import prepared_pages
-from moviecli.load.report import Failure, LoadReport, shown
+from moviecli.load.report import Duplicate, Failure, LoadReport, shown
 from moviecli.load.writer import PageWriter, load_all_or_nothing, load_in_batches
 from moviecli.parse import PARSER_VERSION
 
-__all__ = ["Failure", "LoadReport", "find_pages", "load_paths"]
+__all__ = ["Duplicate", "Failure", "LoadReport", "find_pages", "load_paths"]
 GC_THRESHOLD = 20_000  # allocations between young collections while loading (Python's default: 700)
 
 
@@ -41,12 +42,14 @@ def load_paths(
     on_start: Callable[[int], None] | None = None,
     on_page: Callable[[str], None] | None = None,
     on_failure: Callable[[Failure], None] | None = None,
+    on_duplicate: Callable[[Duplicate], None] | None = None,
 ) -> LoadReport:
     """Load every page under `sources`, in bulk batches committed as they go, each page all or nothing.
 
     With `strict`, the whole run is one transaction that is rolled back at the first bad page.
     The run is recorded in the imports table either way. `on_start` gets the number of pages found,
-    `on_page` each path as it is done, `on_failure` each failure.
+    `on_page` each path as it is done, `on_failure` each failure, `on_duplicate` each file left
+    out because another file holds the same title (duplicates.py: one file per title).
     """
     run_started_ns = time.time_ns()  # before any file is looked at: the racy-clean rule counts from here
     report = LoadReport()
@@ -62,6 +65,12 @@ def load_paths(
 
     for failure in missing:
         fail(failure)
+
+    def duplicate(found: Duplicate) -> None:
+        report.duplicates.append(found)
+        if on_duplicate:
+            on_duplicate(found)
+
     workers = workers if workers is not None else (os.cpu_count() or 1)
     writer = PageWriter(conn, PARSER_VERSION)
     # Parsing allocates hundreds of small objects per page, none of them in cycles that matter:
@@ -70,7 +79,8 @@ def load_paths(
     threshold = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD, *threshold[1:])
     try:
-        with closing(prepared_pages(conn, paths, workers, run_started_ns)) as pages:
+        with closing(prepared_pages(conn, paths, workers, run_started_ns)) as prepared:
+            pages = one_per_title(conn, prepared, paths, duplicate, on_page)
             if strict:
                 load_all_or_nothing(writer, pages, report, fail, on_page)
             else:

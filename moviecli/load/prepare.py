@@ -45,6 +45,7 @@ class PreparedPage:
     error: str | None = None
     unchanged: bool = False
     file: FileState | None = None  # the file as read, to record in page_files (not for stdin)
+    supersedes: bool = False  # its title was written earlier in this run from a file that lost to it
 
 
 def parse_text(text: str, encoding: str) -> Title:

@@ -37,12 +37,26 @@ class Failure:
         self.path = shown(self.path)
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """A file left out because another file of the run holds the same title (load/duplicates.py); paths as shown()."""
+
+    path: str
+    kept: str
+    title: str  # "Smoke, 1995"
+    why: str  # "newer", or "as old, first by path"
+
+    def message(self) -> str:
+        return f"same title as {self.kept} ({self.title}); kept {self.kept} ({self.why})"
+
+
 @dataclass
 class LoadReport:
     loaded: int = 0
     replaced: int = 0
     unchanged: int = 0
     failures: list[Failure] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)  # load: files left out for another of their title
     changed_titles: list[str] = field(default_factory=list)  # reparse: titles whose record changed
 
     @property

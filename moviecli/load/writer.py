@@ -185,7 +185,7 @@ def _count(page: PreparedPage, outcome: Outcome, report: LoadReport, fail: Calla
     if outcome == "loaded":
         report.loaded += 1
     elif outcome == "replaced":
-        report.replaced += 1
+        report.replaced += not page.supersedes  # a title this run already counted is not replaced again
     else:  # a concurrent run loaded the same page meanwhile
         report.unchanged += 1
     return True
