@@ -1,7 +1,7 @@
 """Hostile inputs to `moviecli load` (issue 10): each fails alone with one line, and the run goes on.
 
 File names that are not UTF-8, symbolic link loops and newlines in names are made with bytes
-paths in a temporary folder; the load runs through the real CLI from inside that folder, so the
+paths in a temporary folder, and a page slow to parse with a parser slowed on purpose; the load runs through the real CLI from inside that folder, so the
 expected stderr is exact.
 """
 
@@ -10,11 +10,16 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from conftest import run
 from robust_pages import make_page
+
+from moviecli.load import prepare
 
 
 @pytest.fixture
@@ -106,3 +111,64 @@ def test_a_newline_in_a_name_cannot_forge_a_second_line(here: Path) -> None:
             "reason": "no title found: no 'Title (year)' line in the page's header",
         }
     ]
+
+
+SLOW_PARSER = """
+import time
+from moviecli.load import prepare
+
+real = prepare.parse_page
+
+
+def slow(text):
+    # A page that hits a slow path: spins (bounded, so a broken deadline fails the test instead of hanging it).
+    if "SLOW" in text:
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            pass
+    return real(text)
+
+
+prepare.parse_page = slow
+prepare.PARSE_SECONDS = 0.5
+"""
+
+
+def test_a_page_that_parses_too_long_fails_alone_in_this_process(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    namespace: dict[str, object] = {}
+    exec(SLOW_PARSER, namespace)  # the same slow parser as the subprocess test, patched in here
+    monkeypatch.setattr(prepare, "parse_page", namespace["slow"])
+    monkeypatch.setattr(prepare, "PARSE_SECONDS", 0.5)
+    Path("pages/slow.txt").write_text(make_page(2) + "\nSLOW\n")
+    Path("pages/zeta.txt").write_text(make_page(3))
+    started = time.monotonic()
+    result = run("load", "pages", "--db", "c.db")
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "moviecli: pages/slow.txt: took too long to parse (over 0.5 s); not an ordinary title page\n"
+        "2 loaded, 0 replaced, 0 unchanged, 1 failed\n"
+    )
+    assert titles("c.db") == ["Lantern Case No. 1", "Lantern Case No. 3"]
+
+
+def test_a_page_that_parses_too_long_fails_alone_in_a_worker_process(here: Path) -> None:
+    """A real process with enough pages for worker processes: the slow page fails, the 70 others load."""
+    for i in range(2, 72):
+        Path(f"pages/p{i:02}.txt").write_text(make_page(i) + ("\nSLOW\n" if i == 5 else ""))
+    script = SLOW_PARSER + "\nfrom moviecli.cli import main\nmain()\n"
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", script, "load", "pages", "--db", "c.db"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert time.monotonic() - started < 20
+    assert (result.returncode, result.stderr) == (
+        1,
+        "moviecli: pages/p05.txt: took too long to parse (over 0.5 s); not an ordinary title page\n"
+        "70 loaded, 0 replaced, 0 unchanged, 1 failed\n",
+    )
+    assert len(titles("c.db")) == 70

@@ -10,11 +10,13 @@ import hashlib
 import itertools
 import multiprocessing
 import os
+import signal
 import sqlite3
+import threading
 import time
 from collections import deque
 from collections.abc import Generator, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,6 +33,9 @@ PARALLEL_FROM = 64  # below this many pages, worker processes cost more than the
 CHUNK_PAGES = 16  # pages a worker prepares per task
 IN_FLIGHT_CHUNKS = 4  # tasks per worker queued ahead of the writer: busy workers, bounded memory
 SCAN_PAGES = 256  # files stat-checked or read and hashed per look-up of known files and hashes
+# A title page parses in milliseconds, a 10 MB one in a few seconds: a page still parsing after
+# this long has hit a slow path of the parser, and must not hold up the pages after it.
+PARSE_SECONDS = 10.0
 
 
 @dataclass
@@ -48,12 +53,49 @@ class PreparedPage:
     supersedes: bool = False  # its title was written earlier in this run from a file that lost to it
 
 
+class _TookTooLong(BaseException):
+    """Raised by SIGALRM inside the parser: not an Exception, so no block's safety net can swallow it."""
+
+
+def _ring(_signum: int, _frame: object) -> None:
+    raise _TookTooLong
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """ParseError if the body runs longer than `seconds` (SIGALRM; the regex engine checks signals too).
+
+    Only in a main thread (where signals are delivered), and only when no one else has armed the
+    timer: a SIGALRM someone else owns is left alone.
+    """
+    if (
+        seconds <= 0
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getitimer(signal.ITIMER_REAL)[0]
+    ):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _ring)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _TookTooLong:
+        raise ParseError(f"took too long to parse (over {seconds:g} s); not an ordinary title page") from None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
 def parse_text(text: str, encoding: str) -> Title:
     """Parse a page's text; a page that was not UTF-8 carries a warning that its encoding was guessed.
 
     Used for new files and for stored pages alike, so a re-parse gives the same record as the load.
+    A page that takes over PARSE_SECONDS fails alone (ParseError), in a worker or in this process.
     """
-    record = parse_page(text)
+    with _deadline(PARSE_SECONDS):
+        record = parse_page(text)
     if encoding not in ("utf-8", "utf-16"):
         record.warnings.append(f"file is not UTF-8; decoded as {encoding}")
     return record
