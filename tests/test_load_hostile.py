@@ -172,3 +172,37 @@ def test_a_page_that_parses_too_long_fails_alone_in_a_worker_process(here: Path)
         "70 loaded, 0 replaced, 0 unchanged, 1 failed\n",
     )
     assert len(titles("c.db")) == 70
+
+
+def test_bytes_read_ahead_of_the_writer_stay_within_the_budgets(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read but not yet handed to the writer: bounded by bytes (80 pages of 9.5 MB once held 3.5 GB)."""
+    from moviecli import db, load
+
+    for i in range(2, 72):
+        Path(f"pages/p{i:02}.txt").write_text(make_page(i))
+    page = len(make_page(71).encode())  # the largest page, within a few bytes
+    monkeypatch.setattr(prepare, "SCAN_BYTES", 2 * page)
+    monkeypatch.setattr(prepare, "CHUNK_BYTES", 2 * page)
+    monkeypatch.setattr(prepare, "IN_FLIGHT_BYTES", 4 * page)
+    read: dict[str, int] = {}
+    outstanding = [0]
+    peak = [0]
+    real_read = prepare.read_page
+
+    def counted(path: str) -> tuple[bytes, os.stat_result | None]:
+        data, info = real_read(path)
+        read[path] = len(data)
+        outstanding[0] += len(data)
+        peak[0] = max(peak[0], outstanding[0])
+        return data, info
+
+    def done(path: str) -> None:
+        outstanding[0] -= read.pop(path)
+
+    monkeypatch.setattr(prepare, "read_page", counted)
+    conn = db.connect_write(Path("c.db"))
+    report = load.load_paths(conn, ["pages"], workers=2, on_page=done)
+    conn.close()
+    assert report.summary() == "71 loaded, 0 replaced, 0 unchanged, 0 failed"
+    # a scan block, the tasks in flight, and the chunk being gathered: about 8 pages, never all 71
+    assert 2 * page <= peak[0] <= 9 * page
