@@ -23,7 +23,7 @@ def load(
 
     Example: moviecli load ~/movies/pages/ --db catalog.db
     """
-    from moviecli.load import Failure, load_paths
+    from moviecli.load import Duplicate, Failure, load_paths
 
     conn = db.connect_write(db_path(db_option))
 
@@ -31,6 +31,10 @@ def load(
         # On a terminal, clear the progress bar's line first; the bar redraws itself below the error.
         clear = "\r\x1b[K" if progress else ""
         typer.echo(f"{clear}moviecli: {failure.path}: {failure.reason}", err=True)
+
+    def report_duplicate(found: Duplicate) -> None:
+        clear = "\r\x1b[K" if progress else ""
+        typer.echo(f"{clear}moviecli: {found.path}: {found.message()}", err=True)
 
     progress = None
 
@@ -53,6 +57,7 @@ def load(
             on_start=start_progress,
             on_page=advance,
             on_failure=report_failure,
+            on_duplicate=report_duplicate,
         )
     finally:
         if progress:

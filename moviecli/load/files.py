@@ -17,6 +17,7 @@ from moviecli.load.report import Failure
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # a title page is ~20 KB; anything this large is not one
 STDIN = "-"
+_NOT_UTF8_NAME = "file name is not UTF-8; rename the file to load it"
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1b")
 
 
@@ -25,7 +26,8 @@ def find_pages(sources: Iterable[str]) -> tuple[list[str], list[Failure]]:
 
     A folder gives its *.txt files, recursively and sorted, leaving out hidden files and folders:
     a program that writes `.name.txt` or `name.txt.part` and then renames it is never read half-way.
-    Symbolic links to files are followed, links to folders are not (as Path.rglob does).
+    Symbolic links to files are followed, links to folders are not (as Path.rglob does). A name
+    that is not UTF-8 is refused here: SQLite cannot store it, and it would fail every night.
     """
     paths: list[str] = []
     failures: list[Failure] = []
@@ -38,12 +40,26 @@ def find_pages(sources: Iterable[str]) -> tuple[list[str], list[Failure]]:
             found: list[str] = []
             base = str(path)
             _walk("" if base == "." else base.rstrip("/") + "/", base, found)
-            paths += sorted(found)
+            for name in sorted(found):
+                if _is_utf8_name(name):
+                    paths.append(name)
+                else:
+                    failures.append(Failure(name, _NOT_UTF8_NAME))
+        elif not _is_utf8_name(source):
+            failures.append(Failure(source, _NOT_UTF8_NAME))
         elif path.exists() or path.is_symlink():
             paths.append(str(path))  # anything else (a FIFO, a dangling link) fails when read, by name
         else:
             failures.append(Failure(source, "no such file or directory"))
     return paths, failures
+
+
+def _is_utf8_name(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the OS handed over as surrogates (PEP 383)
+        return False
+    return True
 
 
 def _walk(prefix: str, folder: str, found: list[str]) -> None:
@@ -57,8 +73,16 @@ def _walk(prefix: str, folder: str, found: list[str]) -> None:
             continue
         if entry.is_dir(follow_symlinks=False):
             _walk(prefix + entry.name + "/", entry.path, found)
-        elif entry.name.endswith(".txt") and entry.is_file():
+        elif entry.name.endswith(".txt") and _is_file(entry):
             found.append(prefix + entry.name)
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """A file, or a link that cannot be followed (a loop): the latter then fails when read, by name."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return True
 
 
 def _too_large() -> LoadError:

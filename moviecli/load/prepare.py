@@ -7,14 +7,15 @@ process writes. Files the unchanged rule (unchanged.py) vouches for are not read
 from __future__ import annotations
 
 import hashlib
-import itertools
 import multiprocessing
 import os
+import signal
 import sqlite3
+import threading
 import time
 from collections import deque
 from collections.abc import Generator, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,15 @@ PARALLEL_FROM = 64  # below this many pages, worker processes cost more than the
 CHUNK_PAGES = 16  # pages a worker prepares per task
 IN_FLIGHT_CHUNKS = 4  # tasks per worker queued ahead of the writer: busy workers, bounded memory
 SCAN_PAGES = 256  # files stat-checked or read and hashed per look-up of known files and hashes
+# Memory is bounded by bytes, not pages: a title page is ~20 KB, but any file up to 10 MB is read,
+# and 80 files of 9.5 MB, counted in pages, held 3.5 GB across the processes (measured, issue 10).
+# Each budget lets at least one page through, however large.
+SCAN_BYTES = 8 * 1024 * 1024  # bytes read ahead of parsing, in this process
+CHUNK_BYTES = 4 * 1024 * 1024  # bytes of pages per worker task
+IN_FLIGHT_BYTES = 16 * 1024 * 1024  # bytes of pages sent to workers and not yet taken by the writer
+# A title page parses in milliseconds, a 10 MB one in a few seconds: a page still parsing after
+# this long has hit a slow path of the parser, and must not hold up the pages after it.
+PARSE_SECONDS = 10.0
 
 
 @dataclass
@@ -45,14 +55,52 @@ class PreparedPage:
     error: str | None = None
     unchanged: bool = False
     file: FileState | None = None  # the file as read, to record in page_files (not for stdin)
+    supersedes: bool = False  # its title was written earlier in this run from a file that lost to it
+
+
+class _TookTooLong(BaseException):
+    """Raised by SIGALRM inside the parser: not an Exception, so no block's safety net can swallow it."""
+
+
+def _ring(_signum: int, _frame: object) -> None:
+    raise _TookTooLong
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """ParseError if the body runs longer than `seconds` (SIGALRM; the regex engine checks signals too).
+
+    Only in a main thread (where signals are delivered), and only when no one else has armed the
+    timer: a SIGALRM someone else owns is left alone.
+    """
+    if (
+        seconds <= 0
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getitimer(signal.ITIMER_REAL)[0]
+    ):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _ring)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _TookTooLong:
+        raise ParseError(f"took too long to parse (over {seconds:g} s); not an ordinary title page") from None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 def parse_text(text: str, encoding: str) -> Title:
     """Parse a page's text; a page that was not UTF-8 carries a warning that its encoding was guessed.
 
     Used for new files and for stored pages alike, so a re-parse gives the same record as the load.
+    A page that takes over PARSE_SECONDS fails alone (ParseError), in a worker or in this process.
     """
-    record = parse_page(text)
+    with _deadline(PARSE_SECONDS):
+        record = parse_page(text)
     if encoding not in ("utf-8", "utf-16"):
         record.warnings.append(f"file is not UTF-8; decoded as {encoding}")
     return record
@@ -96,24 +144,48 @@ def scanned(
 
     A file recorded in page_files is taken as unchanged without reading it when its metadata
     says it is certainly the same; the others are read and hashed, and those whose hash is a
-    title's current page are unchanged. The database is asked SCAN_PAGES files at a time.
+    title's current page are unchanged. The database is asked SCAN_PAGES files at a time, or
+    fewer when they add up to SCAN_BYTES: the bytes of a block are held until it is yielded.
     """
-    for start in range(0, len(paths), SCAN_PAGES):
+    start = 0
+    while start < len(paths):
         block = paths[start : start + SCAN_PAGES]
         absolute = {path: os.path.abspath(path) for path in block if path != STDIN}
         known = known_files(conn, list(absolute.values()))
-        scanned: list[tuple[PreparedPage, bytes | None]] = []
+        scanned: deque[tuple[PreparedPage, bytes | None]] = deque()
+        read = 0
         for path in block:
             state = known.get(absolute.get(path, ""))
             if state is not None and unchanged_unread(path, state):
                 scanned.append((PreparedPage(path, sha256=state.sha256, unchanged=True), None))
             else:
                 scanned.append(_read_hashed(path, run_started_ns))
+                read += len(scanned[-1][1] or b"")
+                if read >= SCAN_BYTES:
+                    break
+        start += len(scanned)
         current = current_hashes(conn, [page.sha256 for page, data in scanned if data is not None])
-        for page, data in scanned:
+        while scanned:  # popped as yielded, so the bytes go with the page
+            page, data = scanned.popleft()
             if data is not None and page.sha256 in current:
                 page.unchanged, data = True, None
             yield page, data
+
+
+def _chunks(
+    pages: Iterator[tuple[PreparedPage, bytes | None]],
+) -> Iterator[list[tuple[PreparedPage, bytes | None]]]:
+    """The scanned pages in tasks of CHUNK_PAGES pages, or fewer when their bytes reach CHUNK_BYTES."""
+    chunk: list[tuple[PreparedPage, bytes | None]] = []
+    size = 0
+    for page, data in pages:
+        chunk.append((page, data))
+        size += len(data or b"")
+        if len(chunk) >= CHUNK_PAGES or size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 def _parse_read(page: PreparedPage, data: bytes) -> PreparedPage:
@@ -140,7 +212,8 @@ def prepared_pages(
     stored, so a file changing meanwhile cannot mismatch. At most IN_FLIGHT_CHUNKS chunks per
     worker are parsed ahead of the writer: Pool.imap parsed as fast as it could and queued every
     result here when writing was the slower part, which held ~1.3 GB for 100,000 pages
-    (measured, issue 5); the window keeps memory flat.
+    (measured, issue 5); the window keeps memory flat. It is bounded by bytes too (IN_FLIGHT_BYTES),
+    so that large pages cannot fill it with gigabytes.
     """
     pages = scanned(conn, paths, run_started_ns)
     if workers <= 1 or len(paths) < PARALLEL_FROM or STDIN in paths:
@@ -148,9 +221,15 @@ def prepared_pages(
         return
     with ExitStack() as stack:
         pool = None
-        window: deque[tuple[list[PreparedPage], AsyncResult[list[PreparedPage]] | None]] = deque()
-        while chunk := list(itertools.islice(pages, CHUNK_PAGES)):
+        window: deque[tuple[list[PreparedPage], AsyncResult[list[PreparedPage]] | None, int]] = deque()
+        in_flight = 0
+        for chunk in _chunks(pages):
             to_parse = [(page, data) for page, data in chunk if data is not None]
+            size = sum(len(data) for _, data in to_parse)
+            while window and (len(window) >= workers * IN_FLIGHT_CHUNKS or in_flight + size > IN_FLIGHT_BYTES):
+                done, job, done_size = window.popleft()
+                in_flight -= done_size
+                yield from _in_order(done, job)
             job = None
             if to_parse:
                 if pool is None:
@@ -158,11 +237,12 @@ def prepared_pages(
                     # killed, the workers read EOF from the task pipe and exit with it.
                     pool = stack.enter_context(multiprocessing.get_context("fork").Pool(workers))
                 job = pool.apply_async(_parse_in_worker, (to_parse,))
-            window.append(([page for page, _ in chunk], job))
-            if len(window) >= workers * IN_FLIGHT_CHUNKS:
-                yield from _in_order(*window.popleft())
+            window.append(([page for page, _ in chunk], job, size))
+            in_flight += size
+            del chunk, to_parse  # the worker has the bytes now (once the pool's feeder thread sent them)
         while window:
-            yield from _in_order(*window.popleft())
+            done, job, _ = window.popleft()
+            yield from _in_order(done, job)
 
 
 def _in_order(pages: list[PreparedPage], job: AsyncResult[list[PreparedPage]] | None) -> Iterator[PreparedPage]:

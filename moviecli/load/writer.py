@@ -31,7 +31,11 @@ BATCH_SECONDS = 0.25  # the longest a load holds the write lock at a time (give 
 # 100 ms once it has waited a while, so a waiting run (or `moviecli reparse`) always gets in.
 LOCK_GAP_SECONDS = 0.12
 MAX_PENDING = 256  # parsed pages waiting for the write lock, at most (a few MB)
+# ... and at most this many characters of their text (a record is a few times its text): large
+# pages are bounded by size, not count (issue 10). Each bound lets at least one page through.
+MAX_PENDING_CHARS = 8 * 1024 * 1024
 WRITE_PAGES = 64  # pages per bulk write: the time limit of a batch is checked between them
+WRITE_CHARS = 4 * 1024 * 1024  # characters of page text per bulk write, at most
 MAX_RECORDS = 4096  # file states of unchanged pages waiting to be recorded, at most
 
 
@@ -190,7 +194,7 @@ def _count(page: PreparedPage, outcome: Outcome, report: LoadReport, fail: Calla
     if outcome == "loaded":
         report.loaded += 1
     elif outcome == "replaced":
-        report.replaced += 1
+        report.replaced += not page.supersedes  # a title this run already counted is not replaced again
     else:  # a concurrent run loaded the same page meanwhile
         report.unchanged += 1
     return True
@@ -210,7 +214,11 @@ def _write_batch(
     with writer.transaction():
         started = time.monotonic()
         while pending and time.monotonic() - started < BATCH_SECONDS:
-            batch = [pending.popleft() for _ in range(min(WRITE_PAGES, len(pending)))]
+            batch = [pending.popleft()]
+            chars = len(batch[0].text)
+            while pending and len(batch) < WRITE_PAGES and chars + len(pending[0].text) <= WRITE_CHARS:
+                chars += len(pending[0].text)
+                batch.append(pending.popleft())
             for page, outcome in zip(batch, writer.write([_new_page(p) for p in batch]), strict=True):
                 if _count(page, outcome, report, fail) and page.file:
                     records.append(page.file)
@@ -249,15 +257,21 @@ def load_in_batches(
     pending: deque[PreparedPage] = deque()
     records: list[FileState] = []  # unchanged files read this run: recorded so the next run need not
     next_write = time.monotonic()
+    chars = 0  # of the pending pages' text
     for page in pages:
         _sort_page(page, report, pending, records, fail, on_page)
+        chars += len(page.text) if pending and pending[-1] is page else 0
         if (pending or records) and (
-            time.monotonic() >= next_write or len(pending) >= MAX_PENDING or len(records) >= MAX_RECORDS
+            time.monotonic() >= next_write
+            or len(pending) >= MAX_PENDING
+            or chars >= MAX_PENDING_CHARS
+            or len(records) >= MAX_RECORDS
         ):
             # When writing is the slow part, parsed pages would pile up here without end (600 MB
             # for 100,000 pages, measured): wait out the lock gap instead, then write.
             time.sleep(max(0.0, next_write - time.monotonic()))
             _write_batch(writer, pending, records, report, fail)
+            chars = sum(len(p.text) for p in pending)
             next_write = time.monotonic() + LOCK_GAP_SECONDS
     while pending or records:  # the end of the run: more than one batch left only when writing is the slow part
         _write_batch(writer, pending, records, report, fail)
@@ -295,7 +309,9 @@ def load_all_or_nothing(
         with writer.transaction():
             for page in pages:
                 _sort_page(page, report, pending, records, fail, on_page)
-                if not report.failures and len(pending) >= MAX_PENDING:
+                if not report.failures and (
+                    len(pending) >= MAX_PENDING or sum(len(p.text) for p in pending) >= MAX_PENDING_CHARS
+                ):
                     write_pending()
                 if report.failures:
                     raise _RolledBack
