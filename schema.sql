@@ -187,7 +187,7 @@ END;
 -- One row per `moviecli load` run: what it read and what came of it.
 CREATE TABLE IF NOT EXISTS imports (
     id          INTEGER PRIMARY KEY,
-    command     TEXT NOT NULL,                  -- 'load', 'reparse', 'load-imdb'
+    command     TEXT NOT NULL,                  -- 'load', 'reparse', 'load-imdb', 'remove'
     started_at  TEXT NOT NULL,
     finished_at TEXT,
     sources     TEXT NOT NULL DEFAULT '[]',     -- JSON array of the paths given

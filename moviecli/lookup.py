@@ -102,7 +102,7 @@ def title_suggestions(conn: sqlite3.Connection, text: str) -> str:
 
 
 def find_title(
-    conn: sqlite3.Connection, text: str, year: int | None = None, *, imdb_id: str | None = None
+    conn: sqlite3.Connection, text: str, year: int | None = None, *, imdb_id: str | None = None, kind: str | None = None
 ) -> TitleMatch:
     """The one title TEXT means: an IMDb id (tt…), else its title, original title or an AKA, ignoring case.
 
@@ -118,8 +118,8 @@ def find_title(
     text = " ".join(text.split())
     if not text:
         raise LookupFailed("give a title to look for")
-    year_sql = " AND year = ?" if year is not None else ""
-    extra: tuple[Any, ...] = (year,) if year is not None else ()
+    year_sql = (" AND year = ?" if year is not None else "") + (" AND kind = ?" if kind is not None else "")
+    extra: tuple[Any, ...] = tuple(v for v in (year, kind) if v is not None)
     order = " ORDER BY year DESC, title, kind, id"
     ways = (
         # One statement for both, so SQLite searches titles_by_title and titles_by_original_title.
@@ -141,7 +141,7 @@ def find_title(
             found.setdefault(row["id"], TitleMatch(row["id"], row["title"], row["year"], row["kind"], row["matched"]))
         if found:
             break  # a title's own names win over other titles' AKAs
-    when = f" from {year}" if year is not None else ""
+    when = (f" from {year}" if year is not None else "") + (f" of kind {kind}" if kind is not None else "")
     if not found:
         raise LookupFailed(f"no title {text!r}{when} in the catalog" + title_suggestions(conn, text))
     if len(found) > 1:
