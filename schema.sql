@@ -77,12 +77,16 @@ CREATE INDEX IF NOT EXISTS people_by_key ON people (name_key);
 -- Every credit of a person on a title, in billing order within its role.
 CREATE TABLE IF NOT EXISTS credits (
     title_id  INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
-    role      TEXT NOT NULL CHECK (role = 'director' OR role = 'writer' OR role = 'creator' OR role = 'star' OR role = 'actor'),
+    role      TEXT NOT NULL CHECK (
+                  role = 'director' OR role = 'writer' OR role = 'creator' OR role = 'star' OR role = 'actor'
+                  OR role = 'self' OR role = 'archive_footage' OR role = 'archive_sound' OR role = 'producer'
+                  OR role = 'composer' OR role = 'cinematographer' OR role = 'editor'
+                  OR role = 'production_designer' OR role = 'casting_director'),
     position  INTEGER NOT NULL,
     person_id INTEGER NOT NULL REFERENCES people(id),
     character TEXT,                             -- cast only
     note      TEXT,                             -- cast: "as Al Henderson", "voice"
-    credit    TEXT,                             -- writers: "screenplay by"; directors: "uncredited"
+    credit    TEXT,                             -- writers: "screenplay by"; directors: "uncredited"; the dataset's job
     PRIMARY KEY (title_id, role, position)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS credits_by_person ON credits (person_id, role);
@@ -190,7 +194,7 @@ END;
 -- One row per `moviecli load` run: what it read and what came of it.
 CREATE TABLE IF NOT EXISTS imports (
     id          INTEGER PRIMARY KEY,
-    command     TEXT NOT NULL,                  -- 'load', 'reparse', 'load-imdb'
+    command     TEXT NOT NULL,                  -- 'load', 'reparse', 'load-imdb', 'remove'
     started_at  TEXT NOT NULL,
     finished_at TEXT,
     sources     TEXT NOT NULL DEFAULT '[]',     -- JSON array of the paths given
@@ -223,7 +227,7 @@ CREATE TABLE IF NOT EXISTS imdb_fills (
 ) WITHOUT ROWID;
 
 -- One row per file a load-imdb run read: rows read, catalog rows it inserted, updated and deleted,
--- rows it skipped (ids of nothing, categories outside credits' roles), and the seconds it took.
+-- rows it skipped (ids of nothing, categories outside credits' roles, a credit listed twice), and the seconds it took.
 CREATE TABLE IF NOT EXISTS import_files (
     import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
     dataset   TEXT NOT NULL,                    -- 'title.basics', 'name.basics', ...

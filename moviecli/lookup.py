@@ -105,7 +105,7 @@ def title_suggestions(conn: sqlite3.Connection, text: str) -> str:
 
 
 def find_title(
-    conn: sqlite3.Connection, text: str, year: int | None = None, *, imdb_id: str | None = None
+    conn: sqlite3.Connection, text: str, year: int | None = None, *, imdb_id: str | None = None, kind: str | None = None
 ) -> TitleMatch:
     """The one title TEXT means: an IMDb id (tt…), else its title, original title or an AKA, ignoring case.
 
@@ -129,8 +129,8 @@ def find_title(
         ).fetchone()
         if row is not None:
             return TitleMatch(row["id"], row["title"], row["year"], row["kind"], None, row["year_index"])
-    year_sql = " AND year = ?" if year is not None else ""
-    extra: tuple[Any, ...] = (year,) if year is not None else ()
+    year_sql = (" AND year = ?" if year is not None else "") + (" AND kind = ?" if kind is not None else "")
+    extra: tuple[Any, ...] = tuple(v for v in (year, kind) if v is not None)
     order = " ORDER BY year DESC, title, year_index, kind, id"
     ways = (
         # One statement for both, so SQLite searches titles_by_title and titles_by_original_title.
@@ -153,7 +153,7 @@ def find_title(
             found.setdefault(row["id"], match)
         if found:
             break  # a title's own names win over other titles' AKAs
-    when = f" from {year}" if year is not None else ""
+    when = (f" from {year}" if year is not None else "") + (f" of kind {kind}" if kind is not None else "")
     if not found:
         raise LookupFailed(f"no title {text!r}{when} in the catalog" + title_suggestions(conn, text))
     if len(found) > 1:

@@ -250,6 +250,30 @@ def _record_fields(conn: sqlite3.Connection) -> None:
     )
 
 
+_CREDITS_EVERY_ROLE = """CREATE TABLE credits (
+    title_id  INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    role      TEXT NOT NULL CHECK (
+                  role = 'director' OR role = 'writer' OR role = 'creator' OR role = 'star' OR role = 'actor'
+                  OR role = 'self' OR role = 'archive_footage' OR role = 'archive_sound' OR role = 'producer'
+                  OR role = 'composer' OR role = 'cinematographer' OR role = 'editor'
+                  OR role = 'production_designer' OR role = 'casting_director'),
+    position  INTEGER NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    character TEXT,
+    note      TEXT,
+    credit    TEXT,
+    PRIMARY KEY (title_id, role, position)
+) WITHOUT ROWID"""
+
+
+@step(6)
+def _every_role(conn: sqlite3.Connection) -> None:
+    """credits takes every category of title.principals as a role (issue 13). Rows are kept as they
+    are: the dataset's self and archive appearances, credited as actors until now, move to their own
+    roles at the next load-imdb, which brings the credits of title.principals in line."""
+    rebuild_table(conn, _CREDITS_EVERY_ROLE)
+
+
 CURRENT_VERSION = STEPS[-1].version
 
 

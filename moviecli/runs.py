@@ -1,6 +1,6 @@
 """The record of runs (tables imports and import_files): start, finish, fail, and the list `imports` shows.
 
-Every writing command (load, reparse, load-imdb) records its run here. The start is committed
+Every writing command (load, reparse, load-imdb, remove) records its run here. The start is committed
 first, so a run killed half-way still shows, unfinished (finished_at empty).
 """
 

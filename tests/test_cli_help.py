@@ -12,7 +12,7 @@ COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-def
 
 
 def test_the_commands_are_all_there() -> None:
-    loading = ["load", "reparse", "load-imdb"]
+    loading = ["load", "reparse", "load-imdb", "remove"]
     reading = ["show", "titles", "people", "filmography", "ratings", "grosses", "reviews", "search"]
     whole = ["sql", "stats", "export", "warnings", "path", "serve"]
     assert sorted([*loading, *reading, *whole, "imports", "check"]) == COMMANDS

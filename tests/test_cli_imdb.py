@@ -48,7 +48,7 @@ def test_summary_on_stderr_and_quiet(db: Path, day1: Path) -> None:
     result = run("load-imdb", day1, "--db", db)
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr.startswith("moviecli: load-imdb: 7 files, 40 rows read: 33 inserted, 0 updated, 0 deleted,")
+    assert result.stderr.startswith("moviecli: load-imdb: 7 files, 40 rows read: 34 inserted, 0 updated, 0 deleted,")
     assert result.stderr.count("\n") == 1
     quiet = run("load-imdb", day1, "--db", db, "--quiet")
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
@@ -228,7 +228,8 @@ def test_query_commands_over_the_dataset(db: Path, day1: Path) -> None:
     assert ok("filmography", "Nicolas Cage", "--db", db, "-f", "tsv") == (
         "year\ttitle\trole\tcharacter\tcredit\trating\n"
         "1995\tLeaving Las Vegas\tactor\tBen Sanderson\t\t7.5\n"
-        '2020\tPilot\tactor\tBen "B" Sanderson\tarchive footage\t\n'
+        "1995\tLeaving Las Vegas\tproducer\t\tproducer\t7.5\n"
+        '2020\tPilot\tarchive_footage\tBen "B" Sanderson\t\t\n'
         '2020\tThe "Quiet" Coast\twriter\t\t\t8.1\n'
     )
     top = ok("ratings", "--sort", "votes", "--desc", "--limit", "2", "--db", db, "-f", "csv", "--no-headers")

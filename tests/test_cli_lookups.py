@@ -84,7 +84,8 @@ def test_unknown_imdb_id_is_not_found(catalog: Path) -> None:
 def test_filmography_and_titles_by_person_id(catalog: Path) -> None:
     expected = [
         {"year": 1995, "title": "Leaving Las Vegas", "role": "actor", "character": "Ben Sanderson", "credit": None, "rating": 7.5},
-        {"year": 2020, "title": "Pilot", "role": "actor", "character": 'Ben "B" Sanderson', "credit": "archive footage", "rating": None},
+        {"year": 1995, "title": "Leaving Las Vegas", "role": "producer", "character": None, "credit": "producer", "rating": 7.5},
+        {"year": 2020, "title": "Pilot", "role": "archive_footage", "character": 'Ben "B" Sanderson', "credit": None, "rating": None},
         {"year": 2020, "title": 'The "Quiet" Coast', "role": "writer", "character": None, "credit": None, "rating": 8.1},
     ]  # fmt: skip
     assert rows_of(catalog, "filmography", "nm0000115") == expected

@@ -205,7 +205,7 @@ def test_titles_table_is_exact(catalog_db: Path) -> None:
         (["grosses", "--sort", "currency"], "--sort"),
         (["grosses", "--kind", "rental"], "--kind"),
         (["reviews", "--sort", "title"], "--sort"),
-        (["filmography", "Peter Marsh", "--role", "producer"], "--role"),
+        (["filmography", "Peter Marsh", "--role", "gaffer"], "--role"),
         (["titles", "--format", "xml"], "--format"),
     ],
 )

@@ -103,7 +103,7 @@ def test_choices_are_listed_validated_and_any_case(catalog_db: Path) -> None:
     assert "-f, --format <table|csv|tsv|json|jsonl>" in help_text
     assert "--sort <title|year|rating|votes>" in help_text
     assert "--kind <movie|tv_series|tv_mini_series|tv_movie|tv_episode|tv_special|video|video_game|short>" in help_text
-    assert "--role <actor|creator|director|star|writer>" in " ".join(
+    assert "--role <actor|archive_footage|archive_sound|casting_director|cinematographer|composer|creator|" in " ".join(
         runner.invoke(app, ["filmography", "--help"]).stdout.split()
     )
     upper = runner.invoke(app, ["titles", "-f", "CSV", "--kind", "MOVIE", "--sort", "Year", "--db", str(catalog_db)])

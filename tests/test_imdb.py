@@ -90,23 +90,25 @@ def test_name_key_in_sql_matches_db(tmp_path: Path, name: str) -> None:
 def test_credits_mapping(catalog: Path) -> None:
     credits = rows(
         catalog,
-        "SELECT t.imdb_id, c.role, c.position, p.imdb_id, c.character, c.note FROM credits c"
+        "SELECT t.imdb_id, c.role, c.position, p.imdb_id, c.character, c.note, c.credit FROM credits c"
         " JOIN titles t ON t.id = c.title_id JOIN people p ON p.id = c.person_id ORDER BY 1, 2, 3",
     )
+    # Every category is a role; the principals' directors are title.crew's, credited once.
     assert credits == [
-        ("tt0093146", "actor", 0, "nm0800002", "Edwin Hale", None),
-        ("tt0093146", "actor", 1, "nm0800003", "Annie Hale", None),
-        ("tt0093146", "director", 0, "nm0800001", None, None),
-        ("tt0093146", "writer", 0, "nm0800001", None, None),
-        ("tt0113627", "actor", 0, "nm0000115", "Ben Sanderson", None),
-        ("tt0113627", "actor", 1, "nm0000194", "Sera", None),
-        ("tt0113627", "actor", 2, "nm0800004", "Bartender / Man in Bar", None),
-        ("tt0113627", "director", 0, "nm0001232", None, None),
-        ("tt0113627", "writer", 0, "nm0001232", None, None),
-        ("tt10872600", "writer", 0, "nm10000001", None, None),
-        ("tt10872600", "writer", 1, "nm0000115", None, None),
-        ("tt10872601", "actor", 0, "nm10000001", "Self", None),
-        ("tt10872601", "actor", 1, "nm0000115", 'Ben "B" Sanderson', "archive footage"),
+        ("tt0093146", "actor", 0, "nm0800002", "Edwin Hale", None, None),
+        ("tt0093146", "actor", 1, "nm0800003", "Annie Hale", None, None),
+        ("tt0093146", "director", 0, "nm0800001", None, None, None),
+        ("tt0093146", "writer", 0, "nm0800001", None, None, None),
+        ("tt0113627", "actor", 0, "nm0000115", "Ben Sanderson", None, None),
+        ("tt0113627", "actor", 1, "nm0000194", "Sera", None, None),
+        ("tt0113627", "actor", 2, "nm0800004", "Bartender / Man in Bar", None, None),
+        ("tt0113627", "director", 0, "nm0001232", None, None, None),
+        ("tt0113627", "producer", 4, "nm0000115", None, None, "producer"),
+        ("tt0113627", "writer", 0, "nm0001232", None, None, None),
+        ("tt10872600", "writer", 0, "nm10000001", None, None, None),
+        ("tt10872600", "writer", 1, "nm0000115", None, None, None),
+        ("tt10872601", "archive_footage", 1, "nm0000115", 'Ben "B" Sanderson', None, None),
+        ("tt10872601", "self", 0, "nm10000001", "Self", None, None),
     ]
 
 
@@ -136,11 +138,11 @@ def test_counts_and_record_of_the_run(catalog: Path) -> None:
         ("title.basics", 7, 6, 0, 0, 1),
         ("title.crew", 4, 6, 0, 0, 0),
         ("title.episode", 2, 1, 0, 0, 1),
-        ("title.principals", 11, 7, 0, 0, 4),
+        ("title.principals", 11, 8, 0, 0, 3),
         ("title.ratings", 3, 3, 0, 0, 0),
     ]
     (run,) = rows(catalog, "SELECT command, finished_at IS NOT NULL, loaded, failed, sources FROM imports")
-    assert run[:4] == ("load-imdb", 1, 33, 0)
+    assert run[:4] == ("load-imdb", 1, 34, 0)
     assert "title.basics.tsv.gz" in run[4]
 
 
@@ -173,7 +175,7 @@ def test_reimport_updates_adds_and_removes(tmp_path: Path, catalog: Path) -> Non
         "title.ratings": (2, 0, 1, 1, 0),
         "title.episode": (2, 0, 1, 0, 1),
         "title.crew": (4, 0, 0, 0, 0),
-        "title.principals": (11, 1, 1, 1, 4),
+        "title.principals": (11, 1, 1, 1, 3),
         # Renamed, the title's old name becomes one of its AKAs.
         "title.akas": (6, 2, 0, 0, 2),
     }

@@ -267,6 +267,7 @@ def test_bulk_import_into_a_catalog_with_a_page_merges_its_people(catalog: Path,
         ("tt0113627", "actor", 1, "Elisabeth Shue", "nm0000194"),
         ("tt0113627", "actor", 2, "Peter Marlowe", "nm0800004"),
         ("tt0113627", "director", 0, "Mike Figgis", "nm0001232"),
+        ("tt0113627", "producer", 4, "Nicolas Cage", "nm0000115"),
         ("tt0113627", "writer", 0, "Mike Figgis", "nm0001232"),
     ]
     # The page people now credited as dataset people are gone; no credit points nowhere.
@@ -286,6 +287,7 @@ def test_vanished_people_go_unless_still_credited(catalog: Path, tmp_path: Path)
     ok("load-imdb", write_dataset(tmp_path / "day2", files), "--db", catalog, "-q")
     assert rows(catalog, CREDITED)[8:] == [
         ("tt0113627", "actor", 0, "Nicolas Cage", "nm0000115"),
+        ("tt0113627", "producer", 4, "Nicolas Cage", "nm0000115"),
     ]
     assert (
         rows(catalog, "SELECT name FROM people WHERE imdb_id IN ('nm0000194', 'nm0001232', 'nm0800004') ORDER BY 1")

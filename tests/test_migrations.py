@@ -235,6 +235,7 @@ COMMANDS = {
     "reparse": ["reparse"],
     "imports": ["imports"],
     "check": ["check"],
+    "remove": ["remove", "Paper Moons"],
     "load-imdb": ["load-imdb", "DATASETS"],
 }
 

@@ -1,4 +1,4 @@
-"""The loading commands: pages (load, reparse) and IMDb's dataset files (load-imdb). They write."""
+"""The loading commands: pages (load, reparse), IMDb's dataset files (load-imdb), and remove. They write."""
 
 import sys
 from pathlib import Path
@@ -7,7 +7,22 @@ from typing import Annotated
 import typer
 
 from moviecli import db
-from moviecli.cli.common import DbOption, QuietOption, db_path, emit, fail
+from moviecli.cli.common import (
+    INT64_MAX,
+    INT64_MIN,
+    DbOption,
+    FormatOption,
+    ImdbIdOption,
+    Kind,
+    NoHeadersOption,
+    QuietOption,
+    check_format,
+    db_path,
+    emit,
+    fail,
+    note,
+    words_or_id,
+)
 
 app = typer.Typer()
 
@@ -148,3 +163,48 @@ def load_imdb(
         conn.close()
     if not quiet:
         typer.echo(f"moviecli: load-imdb: {report.summary()}", err=True)
+
+
+@app.command()
+def remove(
+    title: Annotated[list[str] | None, typer.Argument(help="The title, original title, an AKA or an IMDb id.")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", min=INT64_MIN, max=INT64_MAX, help="The year, when several titles share a name."),
+    ] = None,
+    kind: Annotated[Kind | None, typer.Option("--kind", case_sensitive=False, help="The kind, likewise.")] = None,
+    imdb_id: ImdbIdOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would go; change nothing.")] = False,
+    purge: Annotated[bool, typer.Option("--purge", help="Delete the stored page text too.")] = False,
+    fmt: FormatOption = "table",
+    no_headers: NoHeadersOption = False,
+    db_option: DbOption = None,
+) -> None:
+    """Remove a title and what is its own: credits, lists, box office, reviews, search rows.
+
+    People credited elsewhere stay. The stored page stays unless --purge, and a later `load` of its
+    file adds the title back. Prints the rows removed per table (with --dry-run, those that would be).
+
+    Example: moviecli remove Leaving Las Vegas --year 1995 --dry-run
+    """
+    from moviecli import remove as removing
+    from moviecli.lookup import find_title
+
+    check_format(fmt)
+    text = words_or_id(title, imdb_id, "TITLE")
+    path = db_path(db_option)
+    # A dry run opens the catalog read-only: the file stays byte for byte as it was.
+    conn = db.connect_read(path) if dry_run else db.connect_write(path)
+    try:
+        match = find_title(conn, text, year, imdb_id=imdb_id, kind=kind)
+        if dry_run:
+            removal = removing.plan(conn, match.id, purge=purge)
+        else:
+            removal = removing.remove(conn, match.id, purge=purge)
+    finally:
+        if not dry_run:
+            conn.close()
+    emit(("table", "rows"), removal.rows(), fmt, headers=not no_headers)
+    note(
+        f"{'would remove' if dry_run else 'removed'} {removal.label}{'; nothing changed (--dry-run)' if dry_run else ''}"
+    )

@@ -39,15 +39,23 @@ KIND_OF_TYPE = {
 }
 
 
-# Principals' categories that are cast ('actor' credits), with the note they carry. Directors and
-# writers come complete and in order from title.crew; the other crafts (producer, composer,
-# cinematographer, editor, ...) have no role in the catalog, whose roles are a page's.
-CAST_CATEGORIES = {
-    "actor": None,
-    "actress": None,
-    "self": None,
-    "archive_footage": "archive footage",
-    "archive_sound": "archive sound",
+# Principals' categories -> credits.role (vocabulary.ROLES): every category is a role of its own,
+# but actress, which is an actor. A category IMDb adds later is skipped and counted, rather than
+# failing the nightly run (the credits CHECK would refuse it).
+ROLE_OF_CATEGORY = {
+    "actor": "actor",
+    "actress": "actor",
+    "self": "self",
+    "archive_footage": "archive_footage",
+    "archive_sound": "archive_sound",
+    "director": "director",
+    "writer": "writer",
+    "producer": "producer",
+    "composer": "composer",
+    "cinematographer": "cinematographer",
+    "editor": "editor",
+    "production_designer": "production_designer",
+    "casting_director": "casting_director",
 }
 
 
@@ -61,7 +69,7 @@ MAX_WORKERS = 3
 # strings straight from the split; checking, converting and keying then happen set-based in
 # SQLite (PREPARE), which is several times faster than doing it row by row here.
 # name -> (columns of the raw table, fields kept, filter of rows kept (Python, on a whole block)).
-_CAST = frozenset(CAST_CATEGORIES)
+_CATEGORIES = frozenset(ROLE_OF_CATEGORY)
 
 
 # name -> (columns of the raw table, fields kept, rows kept (a filter over a whole block), maxsplit).
@@ -76,11 +84,11 @@ RAW: dict[str, tuple[str, tuple[int, ...], Callable[[list[list[str]]], list[list
     "ratings": ("tconst, rating REAL, votes INTEGER", (0, 1, 2), None, -1),
     "episode": ("tconst, parent, season INTEGER, episode INTEGER", (0, 1, 2, 3), None, -1),
     "crew": ("tconst, directors, writers", (0, 1, 2), None, -1),
-    # Only cast: the other categories have no role in the catalog (see CAST_CATEGORIES).
+    # Every category with a role (ROLE_OF_CATEGORY); job is the credit ("screenplay by", "executive producer").
     "principals": (
-        "tconst, ordering INTEGER, nconst, category, characters",
-        (0, 1, 2, 3, 5),
-        lambda rows: [r for r in rows if r[3] in _CAST],
+        "tconst, ordering INTEGER, nconst, category, job, characters",
+        (0, 1, 2, 3, 4, 5),
+        lambda rows: [r for r in rows if r[3] in _CATEGORIES],
         -1,
     ),
     # Split in four: the last part ends with isOriginalTitle, and the original title's own row
@@ -186,7 +194,7 @@ _CHARACTER = (
 )
 
 
-_NOTE = "CASE category " + " ".join(f"WHEN '{c}' THEN '{n}'" for c, n in CAST_CATEGORIES.items() if n) + " END"
+_ROLE = "CASE category " + " ".join(f"WHEN '{c}' THEN '{r}'" for c, r in ROLE_OF_CATEGORY.items()) + " END"
 
 
 def _crew_rows() -> str:
@@ -235,15 +243,21 @@ PREPARE: dict[str, tuple[str, ...]] = {
         "CREATE TABLE x_crew_ids (tnum INTEGER PRIMARY KEY)",
         f"INSERT INTO x_crew_ids SELECT {num('tconst')} FROM x_crew",
         "DROP TABLE x_crew_ids",
-        f"CREATE TABLE r_crew AS SELECT * FROM ({_crew_rows()}) ORDER BY tnum, role, position",
+        # A person listed twice in one list is credited once, at the first place.
+        f"CREATE TABLE r_crew AS SELECT tnum, role, min(position) AS position, nnum FROM ({_crew_rows()})"
+        " GROUP BY tnum, role, nnum ORDER BY tnum, role, position",
         # Ids listed, valid or not: those not credited are counted as skipped.
         "CREATE TABLE r_crew_listed AS SELECT sum(length(c) - length(replace(c, ',', '')) + 1) AS n"
         " FROM (SELECT directors AS c FROM x_crew UNION ALL SELECT writers FROM x_crew) WHERE c != '\\N'",
     ),
     # ordering is 1-based and shared by every category of a title; positions are 0-based like a page's.
+    # A person listed twice in one role on a title is credited once, by the first row (min() picks
+    # the other columns from that row).
     "principals": (
-        f"CREATE TABLE r_principals AS SELECT {num('tconst')} AS tnum, ordering - 1 AS position,"
-        f" {num('nconst')} AS nnum, {_CHARACTER} AS character, {_NOTE} AS note FROM x_principals",
+        f"CREATE TABLE r_principals AS SELECT tnum, min(position) AS position, nnum, role, character, credit FROM"
+        f" (SELECT {num('tconst')} AS tnum, ordering - 1 AS position, {num('nconst')} AS nnum, {_ROLE} AS role,"
+        f" {_CHARACTER} AS character, nullif(job, '\\N') AS credit FROM x_principals)"
+        " GROUP BY tnum, nnum, role ORDER BY tnum, position",
     ),
     # One row per distinct alternative title (the file repeats a title for every region), in the
     # file's order.
