@@ -179,8 +179,9 @@ CREATE TABLE IF NOT EXISTS search_docs (
 CREATE INDEX IF NOT EXISTS search_docs_by_title ON search_docs (title_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5 (
     text,
-    content = "search_docs",
-    content_rowid = "id",
+    -- Written `content="search_docs"`, no spaces: how sqlite-utils and datasette recognise it.
+    content="search_docs",
+    content_rowid="id",
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER IF NOT EXISTS search_docs_delete AFTER DELETE ON search_docs BEGIN
