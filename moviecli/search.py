@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 from moviecli.db import fold_letters
 
 SNIPPET_MARKS = ("*", "*")  # around each matched word in the snippet column
+SNIPPET_BLOCK = 200  # rows whose snippets are made in one statement (bound parameters stay few)
 PER_TITLE = 1  # rows of one title at most, unless --per-title says otherwise
 
 _WORDS = re.compile(r"\w+")
@@ -51,21 +53,19 @@ def search(
     match = fts_query(query)
     if not match:
         return columns, iter(())
-    params: list[Any] = [*SNIPPET_MARKS, match]
+    params: list[Any] = [match]
     cap = ""
     if per_title > 0:
         cap = " WHERE nth <= ?"
         params.append(per_title)
-    # snippet() cannot be called under a window function: `LIMIT -1` keeps the matches a
-    # subquery of their own (SQLite does not flatten a subquery with a LIMIT into a window query).
+    # Ranked without snippets: snippet() is the costly part, so it is made for the rows shown only.
     hits = (
-        "SELECT t.title, t.year, d.field, snippet(search_index, 0, ?, ?, '…', 12) AS snippet,"
-        " t.id AS title_id, d.id AS doc_id, search_index.rank AS rank"
+        "SELECT t.title, t.year, d.field, t.id AS title_id, d.id AS doc_id, search_index.rank AS rank"
         " FROM search_index JOIN search_docs d ON d.id = search_index.rowid JOIN titles t ON t.id = d.title_id"
-        " WHERE search_index MATCH ? LIMIT -1"
+        " WHERE search_index MATCH ?"
     )
     sql = (
-        "SELECT title, year, field, snippet FROM (SELECT *, min(rank) OVER (PARTITION BY title_id) AS best,"
+        "SELECT title, year, field, doc_id FROM (SELECT *, min(rank) OVER (PARTITION BY title_id) AS best,"
         f" row_number() OVER (PARTITION BY title_id ORDER BY rank, doc_id) AS nth FROM ({hits}))"
         + cap
         + " ORDER BY best, title COLLATE NOCASE, year, title_id, rank, doc_id"
@@ -73,4 +73,19 @@ def search(
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    return columns, (tuple(row) for row in conn.execute(sql, params))
+    return columns, _with_snippets(conn, match, conn.execute(sql, params))
+
+
+def _with_snippets(conn: sqlite3.Connection, match: str, ranked: sqlite3.Cursor) -> Iterator[tuple[Any, ...]]:
+    """The ranked rows with their snippets, made a block of rows at a time (still streaming)."""
+    while block := ranked.fetchmany(SNIPPET_BLOCK):
+        ids = [row[3] for row in block]
+        snippets = dict(
+            conn.execute(
+                "SELECT rowid, snippet(search_index, 0, ?, ?, '…', 12) FROM search_index"
+                f" WHERE search_index MATCH ? AND rowid IN ({', '.join('?' * len(ids))})",
+                (*SNIPPET_MARKS, match, *ids),
+            ).fetchall()
+        )
+        for title, year, field, doc_id in block:
+            yield title, year, field, snippets[doc_id]
