@@ -174,21 +174,29 @@ CREATE TABLE IF NOT EXISTS title_items (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS title_items_by_text ON title_items (list, text COLLATE NOCASE);
 
--- Full-text search over titles, summaries, storylines, reviews, trivia, goofs and quotes.
--- search_docs says what each indexed text is; search_index (FTS5) holds the text under the same
--- rowid. Deleting a title cascades to search_docs, and the trigger keeps the index in step.
+-- Full-text search over titles, AKAs, people, summaries, storylines, reviews, trivia, goofs and quotes.
+-- search_docs holds each indexed text and what it is; search_index is an external-content FTS5
+-- table over it (datasette and sqlite-utils find it from its declaration), written explicitly in
+-- bulk. The index holds the text with letters like ł ø æ ß folded (db.LETTER_FOLDS): `folded` keeps
+-- that text when folding changed it, so the delete trigger removes exactly what was indexed.
+-- Deleting a title cascades to search_docs, and the trigger keeps the index in step.
 CREATE TABLE IF NOT EXISTS search_docs (
     id       INTEGER PRIMARY KEY,
     title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
-    field    TEXT NOT NULL CHECK (field = 'title' OR field = 'summary' OR field = 'storyline' OR field = 'review' OR field = 'trivia' OR field = 'goofs' OR field = 'quotes')
+    field    TEXT NOT NULL CHECK (field = 'title' OR field = 'aka' OR field = 'person' OR field = 'summary' OR field = 'storyline' OR field = 'review' OR field = 'trivia' OR field = 'goofs' OR field = 'quotes'),
+    text     TEXT NOT NULL,
+    folded   TEXT                              -- the indexed text when it differs from text (ł -> l ...)
 );
 CREATE INDEX IF NOT EXISTS search_docs_by_title ON search_docs (title_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5 (
     text,
-    tokenize = 'unicode61 remove_diacritics 2'
+    -- Written `content="search_docs"`, no spaces: how sqlite-utils and datasette recognise it.
+    content="search_docs",
+    content_rowid="id",
+    tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER IF NOT EXISTS search_docs_delete AFTER DELETE ON search_docs BEGIN
-    DELETE FROM search_index WHERE rowid = old.id;
+    INSERT INTO search_index (search_index, rowid, text) VALUES ('delete', old.id, coalesce(old.folded, old.text));
 END;
 
 -- One row per `moviecli load` run: what it read and what came of it.

@@ -55,9 +55,30 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# Letters Unicode does not decompose into a base letter and an accent, spelled as people type them
+# in ASCII: "pawel" finds Paweł, "soren" Søren. One letter for one or two (never a space), so a
+# folded text has the same words as the original, in the same places (full-text snippets rely on it).
+LETTER_FOLDS = str.maketrans(
+    {
+        **{"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE"},
+        **{"þ": "th", "Þ": "TH", "ð": "d", "Ð": "D", "đ": "d", "Đ": "D", "ı": "i", "ß": "ss", "ẞ": "SS"},
+        **{"ħ": "h", "Ħ": "H", "ŀ": "l", "Ŀ": "L", "ŧ": "t", "Ŧ": "T", "ĸ": "k", "ŋ": "ng", "Ŋ": "NG"},
+        **{"ƀ": "b", "ɨ": "i", "ʉ": "u", "ǥ": "g", "Ǥ": "G", "ƒ": "f"},
+    }
+)
+
+
+def fold_letters(text: str) -> str:
+    """TEXT with LETTER_FOLDS applied and nothing else: what the full-text index holds (it ignores case and accents itself)."""
+    return text.translate(LETTER_FOLDS)
+
+
 def name_key(name: str) -> str:
-    """A person's name folded for matching: case and accents ignored ("zoe" finds "Zoë")."""
-    decomposed = unicodedata.normalize("NFKD", name)
+    """A name folded for matching: case, accents and letters like ł ø æ ß ignored ("zoe" finds "Zoë", "soren" Søren).
+
+    The one folding of the project: people's keys, title look-ups and full-text queries all use it.
+    """
+    decomposed = unicodedata.normalize("NFKD", name.translate(LETTER_FOLDS))
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 
 

@@ -153,6 +153,8 @@ def find_title(
             found.setdefault(row["id"], match)
         if found:
             break  # a title's own names win over other titles' AKAs
+    if not found:
+        found = _folded_titles(conn, text, year, kind)
     when = (f" from {year}" if year is not None else "") + (f" of kind {kind}" if kind is not None else "")
     if not found:
         raise LookupFailed(f"no title {text!r}{when} in the catalog" + title_suggestions(conn, text))
@@ -160,6 +162,37 @@ def find_title(
         labels = [f"{_label(m.title, m.year, m.year_index)} {m.kind}" for m in found.values()]
         raise _several(f"titles match {text!r}{when}", len(found), labels, "choose one with --year")
     return next(iter(found.values()))
+
+
+def _folded_titles(conn: sqlite3.Connection, text: str, year: int | None, kind: str | None) -> dict[int, TitleMatch]:
+    """Titles whose own name or AKA equals TEXT once both are folded (db.name_key): "nausicaa" finds Nausicaä.
+
+    NOCASE ignores neither accents nor ł ø ß, and titles have no stored key: the full-text index
+    (which folds them) finds the candidates by phrase, and name_key decides which are equal.
+    """
+    from moviecli.search import fts_query
+
+    match = fts_query(text)
+    if not match:
+        return {}
+    key = name_key(text)
+    year_sql = (" AND t.year = ?" if year is not None else "") + (" AND t.kind = ?" if kind is not None else "")
+    rows = conn.execute(
+        "SELECT t.id, t.title, t.year, t.kind, t.year_index, d.field, d.text"
+        " FROM search_index JOIN search_docs d ON d.id = search_index.rowid JOIN titles t ON t.id = d.title_id"
+        f" WHERE search_index MATCH ? AND (d.field = 'title' OR d.field = 'aka'){year_sql}"
+        " ORDER BY t.year DESC, t.title, t.kind, t.id, d.field DESC, d.text",
+        (match, *(v for v in (year, kind) if v is not None)),
+    ).fetchall()
+    equal = [row for row in rows if name_key(row["text"]) == key]
+    own = [row for row in equal if row["field"] == "title"]
+    found: dict[int, TitleMatch] = {}
+    for row in own or equal:
+        matched = None if row["field"] == "title" else "AKA '" + row["text"].replace("'", "''") + "'"
+        found.setdefault(
+            row["id"], TitleMatch(row["id"], row["title"], row["year"], row["kind"], matched, row["year_index"])
+        )
+    return found
 
 
 def person_suggestions(conn: sqlite3.Connection, key: str) -> str:

@@ -274,6 +274,58 @@ def _every_role(conn: sqlite3.Connection) -> None:
     rebuild_table(conn, _CREDITS_EVERY_ROLE)
 
 
+# Every text a title is found by, from its stored rows: the same texts as save._searched_texts,
+# field by field, in its order (titles, AKAs, people in credit order, summary, ..., quotes).
+_SEARCHED_ROWS = """
+SELECT title_id, field, text FROM (
+    SELECT id AS title_id, 0 AS part, 0 AS n, 'title' AS field, title AS text FROM titles
+    UNION ALL SELECT id, 1, 0, 'title', original_title FROM titles WHERE original_title IS NOT NULL
+    UNION ALL SELECT title_id, 2, position, 'aka', text FROM title_items WHERE list = 'akas'
+    UNION ALL SELECT c.title_id, 3, min(CASE c.role WHEN 'director' THEN 0 WHEN 'creator' THEN 1 WHEN 'star' THEN 2
+                     WHEN 'writer' THEN 3 ELSE 4 END * 1000000 + c.position), 'person', p.name
+        FROM credits c JOIN people p ON p.id = c.person_id GROUP BY c.title_id, p.name
+    UNION ALL SELECT id, 4, 0, 'summary', summary FROM titles WHERE summary IS NOT NULL AND summary != ''
+    UNION ALL SELECT id, 5, 0, 'storyline', storyline FROM titles WHERE storyline IS NOT NULL AND storyline != ''
+    UNION ALL SELECT title_id, 6, position, 'review', CASE WHEN ifnull(review_title, '') != '' AND ifnull(text, '') != ''
+                     THEN review_title || char(10, 10) || text ELSE coalesce(nullif(review_title, ''), text, '') END
+        FROM reviews
+    UNION ALL SELECT title_id, CASE list WHEN 'trivia' THEN 7 WHEN 'goofs' THEN 8 ELSE 9 END, position, list, text
+        FROM title_items WHERE list = 'trivia' OR list = 'goofs' OR list = 'quotes'
+) ORDER BY title_id, part, n
+"""
+
+
+_SEARCH_OBJECTS = {"search_docs", "search_docs_by_title", "search_index", "search_docs_delete"}
+_CREATED = re.compile(
+    r"\s*CREATE\s+(?:VIRTUAL\s+)?(?:TABLE|INDEX|TRIGGER)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE
+)
+
+
+@step(7)
+def _search_people_akas_folded(conn: sqlite3.Connection) -> None:
+    """Names folded further (ł ø æ ß ...): every people.name_key recomputed. Search rebuilt from the stored rows:
+    search_docs holds its texts (the index is external-content, for datasette and sqlite-utils),
+    AKAs and people are searchable, and the index stems words (porter) and holds the folded text.
+    """
+    from moviecli.db import fold_letters, name_key  # db imports this module
+
+    conn.create_function("moviecli_name_key", 1, name_key, deterministic=True)
+    conn.create_function("moviecli_fold_letters", 1, fold_letters, deterministic=True)
+    conn.execute("UPDATE people SET name_key = moviecli_name_key(name) WHERE name_key IS NOT moviecli_name_key(name)")
+    for statement in ("DROP TRIGGER search_docs_delete", "DROP TABLE search_index", "DROP TABLE search_docs"):
+        conn.execute(statement)
+    schema = _schema_sql()
+    for statement in _statements(schema):
+        created = _CREATED.match(re.sub(r"--[^\n]*", "", statement))
+        if created and created.group(1) in _SEARCH_OBJECTS:
+            conn.execute(statement)
+    conn.execute(
+        "INSERT INTO search_docs (title_id, field, text, folded)"
+        f" SELECT title_id, field, text, nullif(moviecli_fold_letters(text), text) FROM ({_SEARCHED_ROWS})"
+    )
+    conn.execute("INSERT INTO search_index (rowid, text) SELECT id, coalesce(folded, text) FROM search_docs")
+
+
 CURRENT_VERSION = STEPS[-1].version
 
 

@@ -10,14 +10,16 @@ Every order is total: ties are broken by title (ignoring case), year, then the r
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from moviecli import lookup
 from moviecli.db import name_key
+
+# search moved to its own module; re-exported so `queries.search` stays one name for every query.
+from moviecli.search import fts_query as fts_query
+from moviecli.search import search as search
 
 Rows = Iterator[tuple[Any, ...]]
 Result = tuple[list[str], Rows]
@@ -438,43 +440,6 @@ def reviews(
         " FROM reviews r JOIN titles t ON t.id = r.title_id"
         + (" WHERE " + " AND ".join(where) if where else "")
         + order
-        + _limit(limit, params)
-    )
-    return columns, _rows(conn.execute(sql, params))
-
-
-def fts_query(text: str) -> str:
-    """What the user typed, as an FTS5 query of plain words: every word must occur.
-
-    Each whitespace-separated chunk becomes one quoted phrase of its letters and digits, so
-    `Spider-Man:` is the phrase "Spider Man", `l'amour` is "l amour", and quotes, colons, stars,
-    parentheses or AND/OR/NOT are never read as FTS syntax. Returns "" when no word is left.
-    """
-    phrases = []
-    for chunk in unicodedata.normalize("NFC", text).split():
-        words = re.findall(r"\w+", chunk)
-        if words:
-            phrases.append('"' + " ".join(words) + '"')
-    return " ".join(phrases)
-
-
-SNIPPET_MARKS = ("*", "*")  # around each matched word in the snippet column
-
-
-def search(conn: sqlite3.Connection, query: str, *, limit: int | None = None) -> Result:
-    """One row per indexed text that contains every word of QUERY, best match (bm25) first.
-
-    A query with no words (only punctuation) matches nothing.
-    """
-    columns = ["title", "year", "field", "snippet"]
-    match = fts_query(query)
-    if not match:
-        return columns, iter(())
-    params: list[Any] = [*SNIPPET_MARKS, match]
-    sql = (
-        "SELECT t.title, t.year, d.field, snippet(search_index, 0, ?, ?, '…', 12)"
-        " FROM search_index JOIN search_docs d ON d.id = search_index.rowid JOIN titles t ON t.id = d.title_id"
-        " WHERE search_index MATCH ? ORDER BY search_index.rank, t.title COLLATE NOCASE, t.year, t.id, d.id"
         + _limit(limit, params)
     )
     return columns, _rows(conn.execute(sql, params))

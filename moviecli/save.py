@@ -14,7 +14,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from moviecli import tables
-from moviecli.db import name_key, next_id, now, select_in
+from moviecli.db import fold_letters, name_key, next_id, now, select_in
 
 if TYPE_CHECKING:  # the dataclasses cost ~14 ms to create: query commands never need them
     from moviecli.models import Title
@@ -238,13 +238,16 @@ def _save_children(conn: sqlite3.Connection, titles: list[tuple[int, Title]], pe
     conn.executemany("INSERT INTO title_items (title_id, list, position, text) VALUES (?, ?, ?, ?)", items)
     # search_docs says what each text is; the FTS row has the same rowid. Both in bulk.
     first = next_id(conn, "search_docs")
+    folded = [fold_letters(text) for _, _, text in texts]
     conn.executemany(
-        "INSERT INTO search_docs (id, title_id, field) VALUES (?, ?, ?)",
-        [(first + i, t, field) for i, (t, field, _) in enumerate(texts)],
+        "INSERT INTO search_docs (id, title_id, field, text, folded) VALUES (?, ?, ?, ?, ?)",
+        [
+            (first + i, t, field, text, f if f != text else None)
+            for i, ((t, field, text), f) in enumerate(zip(texts, folded, strict=True))
+        ],
     )
     conn.executemany(
-        "INSERT INTO search_index (rowid, text) VALUES (?, ?)",
-        [(first + i, text) for i, (_, _, text) in enumerate(texts)],
+        "INSERT INTO search_index (rowid, text) VALUES (?, ?)", [(first + i, f) for i, f in enumerate(folded)]
     )
 
 
@@ -253,6 +256,10 @@ def _searched_texts(record: Title) -> list[tuple[str, str]]:
     texts: list[tuple[str, str]] = [("title", record.title)]
     if record.original_title:
         texts.append(("title", record.original_title))
+    texts += [("aka", aka) for aka in record.akas]
+    # Everyone credited, once each in credit order: `search keitel` finds Harvey Keitel's titles.
+    credited = (getattr(item, "name", item) for field, _ in _NAMED_ROLES for item in getattr(record, field))
+    texts += [("person", name) for name in dict.fromkeys(credited)]
     texts += [(field, text) for field in ("summary", "storyline") if (text := getattr(record, field))]
     texts += [("review", "\n\n".join(filter(None, (r.title, r.text)))) for r in record.reviews]
     texts += [(field, text) for field in tables.SEARCHED_LISTS for text in getattr(record, field)]

@@ -5,7 +5,7 @@ serving. The catalog is opened as datasette opens any mutable file (read-only, `
 as immutable: an immutable WAL catalog shows stale counts while a load is writing to it.
 
 The search canned query escapes what the user typed exactly as `moviecli search` does
-(queries.fts_query), through a SQL function this module registers on datasette's connections.
+(search.fts_query), through a SQL function this module registers on datasette's connections.
 """
 
 from __future__ import annotations
@@ -17,22 +17,22 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from moviecli import db, queries
+from moviecli import db
 from moviecli.errors import MovieCliError
 
 INSTALL_HINT = "serve needs datasette: pip install 'moviecli[web]'"
 
 # Records of runs and of files read, the rows load-imdb filled in, and the full-text internals:
 # bookkeeping a reader browsing films has no use for. The search canned query still reads them.
+# search_docs stays visible: datasette finds the full-text index declared on it and gives its
+# page a search box (as `sqlite-utils search CATALOG search_docs WORD` finds it too).
 HIDDEN_TABLES = (
     "page_files",
     "imports",
     "import_files",
     "imdb_fills",
-    "search_docs",
     "search_index",
     "search_index_config",
-    "search_index_content",
     "search_index_data",
     "search_index_docsize",
     "search_index_idx",
@@ -62,8 +62,10 @@ class ServeError(MovieCliError):
 
 
 def fts_match(text: str | None) -> str:
-    """queries.fts_query for SQL; a query with no words matches nothing (an empty MATCH is an error)."""
-    return queries.fts_query(text or "") or '""'
+    """search.fts_query for SQL; a query with no words matches nothing (an empty MATCH is an error)."""
+    from moviecli.search import fts_query
+
+    return fts_query(text or "") or '""'
 
 
 def metadata(database: str) -> dict[str, Any]:
@@ -85,7 +87,7 @@ def metadata(database: str) -> dict[str, Any]:
                 "queries": {
                     "search": {
                         "title": "Search",
-                        "description": "Titles, summaries, storylines, reviews, trivia, goofs and quotes containing"
+                        "description": "Titles, AKAs, people, summaries, storylines, reviews, trivia, goofs and quotes containing"
                         " every word typed (punctuation ignored), best match first; as `moviecli search`.",
                         "sql": SEARCH_SQL,
                     },

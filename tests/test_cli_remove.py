@@ -15,7 +15,7 @@ PAGES = Path(__file__).parent / "fixtures" / "catalog"
 
 REMOVED = (
     "table,rows\ntitles,1\ncredits,7\ngenres,2\ncountries,1\nlanguages,2\nsoundtracks,0\nreviews,1\n"
-    "box_office,3\ntitle_items,2\nsearch_docs,5\nimdb_fills,0\nepisodes,0\npeople,1\npage_files,1\npages,{pages}\n"
+    "box_office,3\ntitle_items,2\nsearch_docs,9\nimdb_fills,0\nepisodes,0\npeople,1\npage_files,1\npages,{pages}\n"
 )
 
 

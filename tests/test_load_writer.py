@@ -59,7 +59,7 @@ def test_a_page_the_database_refuses_fails_alone(conn: sqlite3.Connection) -> No
     assert [r[0] for r in conn.execute("SELECT title FROM titles ORDER BY id")] == ["Film 1", "Film 3"]
     assert count(conn, "pages") == 2
     assert conn.execute("SELECT count(*) FROM people WHERE name = 'Only In The Bad Page'").fetchone()[0] == 0
-    assert count(conn, "search_docs") == 4  # title + trivia of each good page
+    assert count(conn, "search_docs") == 8  # title, trivia and two credited people of each good page
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     # The ids of people rolled back with the bad page are not handed out from the cache afterwards.
     with writer.transaction():
@@ -92,7 +92,7 @@ def test_a_replaced_title_keeps_its_id_and_imdb_id(conn: sqlite3.Connection) -> 
     with writer.transaction():
         assert writer.write([page(9, title="Film 1")]) == ["replaced"]
     assert conn.execute("SELECT id, imdb_id FROM titles").fetchall() == [(1, "tt0000001")]
-    assert count(conn, "credits") == 2 and count(conn, "search_docs") == 2
+    assert count(conn, "credits") == 2 and count(conn, "search_docs") == 4  # title and its 2 people, trivia
 
 
 def test_the_person_cache_starts_again_when_another_connection_has_written(

@@ -355,15 +355,25 @@ def reviews(
 def search(
     query: Annotated[list[str], typer.Argument(help="Words to find, all of them; punctuation is ignored.")],
     limit: LimitOption = None,
+    per_title: Annotated[
+        int,
+        typer.Option(
+            "--per-title", min=0, max=INT64_MAX, help="Rows of one title at most, its best fields first (0: all)."
+        ),
+    ] = 1,
     fmt: FormatOption = "table",
     no_headers: NoHeadersOption = False,
     db_option: DbOption = None,
 ) -> None:
-    """Full-text search of titles, summaries, storylines, reviews, trivia, goofs and quotes; best first.
+    """Full-text search of titles, AKAs, people, summaries, storylines, reviews, trivia, goofs and quotes; best first.
 
-    Each word typed must occur; in the snippet, matched words are marked *like this*.
+    Each word typed must occur, or a word of the same stem ("drink" finds "drinking"); `drink*`
+    finds every word starting so. Case, accents and letters like ł ø ß are ignored. In the
+    snippet, matched words are marked *like this*.
 
     Example: moviecli search las vegas --limit 5
     """
+    from moviecli.search import search as full_text
+
     conn = catalog(db_option, fmt)
-    emit(*queries.search(conn, words(query), limit=limit), fmt, headers=not no_headers)
+    emit(*full_text(conn, words(query), limit=limit, per_title=per_title), fmt, headers=not no_headers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from moviecli import db
 from moviecli.imdb.merge import merge_page_titles
 from moviecli.imdb.report import FileCounts, ImdbReport
 from moviecli.imdb.sql import Indexes, assign_ids, changes, delete_titles, num, scalar
@@ -125,10 +126,13 @@ def _index_titles_for_search(conn: sqlite3.Connection, top: int) -> None:
         (top, top),
     )
     first = scalar(conn, "SELECT max(id) FROM search_docs")
+    conn.create_function("fold_letters", 1, db.fold_letters, deterministic=True)
     conn.execute(
-        "INSERT INTO search_docs (id, title_id, field) SELECT ? + rowid, title_id, 'title' FROM s_search", (first,)
+        "INSERT INTO search_docs (id, title_id, field, text, folded)"
+        " SELECT ? + rowid, title_id, 'title', text, nullif(fold_letters(text), text) FROM s_search",
+        (first,),
     )
-    conn.execute("INSERT INTO search_index (rowid, text) SELECT ? + rowid, text FROM s_search", (first,))
+    conn.execute("INSERT INTO search_index (rowid, text) SELECT ? + rowid, fold_letters(text) FROM s_search", (first,))
 
 
 def map_titles_from_catalog(conn: sqlite3.Connection) -> None:
