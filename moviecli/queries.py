@@ -11,15 +11,23 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from moviecli import lookup
 from moviecli.db import name_key
-
-# search moved to its own module; re-exported so `queries.search` stays one name for every query.
-from moviecli.search import fts_query as fts_query
-from moviecli.search import search as search
+from moviecli.sqlparts import (
+    NOT_NULL,
+    all_of,
+    as_list,
+    like_pattern,
+    limit_clause,
+    minimums,
+    order_by,
+    rows_of,
+    with_lists,
+    year_filters,
+)
 
 Rows = Iterator[tuple[Any, ...]]
 Result = tuple[list[str], Rows]
@@ -35,32 +43,8 @@ REVIEW_SORTS = {"helpful": "r.helpful", "date": "r.date"}
 _TITLE_TIES = "t.title COLLATE NOCASE, t.year, t.id"
 
 
-# Columns that are never NULL: ordering on them needs no `IS NULL` term, which would keep
-# SQLite from reading rows in the order of an index (titles_by_title) instead of sorting them all.
-_NOT_NULL = frozenset({"t.title COLLATE NOCASE", "b.amount"})
-
-
-def _order_by(sorts: dict[str, str], field: str, desc: bool, ties: str) -> str:
-    if field not in sorts:  # the CLI validates first; this guards the library's callers
-        raise ValueError(f"cannot sort by {field!r}; choose from {', '.join(sorts)}")
-    expr = sorts[field]
-    nulls_last = "" if expr in _NOT_NULL else f"{expr} IS NULL, "
-    return f" ORDER BY {nulls_last}{expr}{' DESC' if desc else ''}, {ties}"
-
-
-def _like_pattern(text: str) -> str:
-    """`%text%` for LIKE … ESCAPE '\\', with the user's own % and _ taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _rows(cursor: sqlite3.Cursor) -> Rows:
-    for row in cursor:
-        yield tuple(row)
-
-
 # The lists of a title, in page order (the primary keys keep position order), as JSON array text
-# that _with_lists turns into Python lists: arrays in json/jsonl, joined with ", " elsewhere (output.py).
+# that with_lists turns into Python lists: arrays in json/jsonl, joined with ", " elsewhere (output.py).
 _GENRES_OF = "(SELECT json_group_array(genre) FROM (SELECT genre FROM genres WHERE title_id = t.id ORDER BY position))"
 _DIRECTORS_OF = (
     "(SELECT json_group_array(name) FROM"
@@ -73,39 +57,7 @@ _DIRECTORS_OF = (
 _TITLE_SHOWN = "t.title || ifnull(' (' || ifnull(t.year, '????') || '/' || t.year_index || ')', '')"
 
 
-def _with_lists(rows: Iterable[Sequence[Any]], positions: Sequence[int]) -> Rows:
-    """Rows with the JSON array text at `positions` decoded to lists (a name with a comma stays one name)."""
-    for row in rows:
-        values = list(row)
-        for i in positions:
-            values[i] = json.loads(values[i]) if values[i] is not None else []
-        yield tuple(values)
-
-
-def _all_of(where: list[str], params: list[Any], table: str, column: str, wanted: Sequence[str]) -> None:
-    """Repeated --genre/--country/--language: the title must have every one of them (AND)."""
-    for value in wanted:
-        where.append(f"t.id IN (SELECT title_id FROM {table} WHERE {column} = ? COLLATE NOCASE)")
-        params.append(value)
-
-
-def _year_filters(
-    where: list[str], params: list[Any], year: int | None, year_from: int | None, year_to: int | None
-) -> None:
-    """--year, --from and --to: the title's year is, is at least, is at most."""
-    for op, value in (("=", year), (">=", year_from), ("<=", year_to)):
-        if value is not None:
-            where.append(f"t.year {op} ?")
-            params.append(value)
-
-
 Note = Callable[[str], None]  # where a query says something that is not a row (the CLI: stderr)
-
-
-def _as_list(value: str | Sequence[str] | None) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value)
 
 
 def titles(
@@ -142,7 +94,7 @@ def titles(
     matched = "NULL"
     match_params: list[Any] = []
     if search:
-        pattern = _like_pattern(search)
+        pattern = like_pattern(search)
         akas = (
             "SELECT a.text FROM title_items a WHERE a.title_id = t.id AND a.list = 'akas' AND a.text LIKE ? ESCAPE '\\'"
         )
@@ -154,9 +106,9 @@ def titles(
             f" ELSE 'AKA ' || quote(({akas} ORDER BY a.position LIMIT 1)) END"
         )
         match_params = [pattern] * 3
-    _all_of(where, params, "genres", "genre", _as_list(genre))
-    _all_of(where, params, "countries", "country", _as_list(country))
-    _all_of(where, params, "languages", "language", _as_list(language))
+    all_of(where, params, "genres", "genre", as_list(genre))
+    all_of(where, params, "countries", "country", as_list(country))
+    all_of(where, params, "languages", "language", as_list(language))
     if person:
         ids = lookup.person_ids(conn, person, one=False)
         role_sql = " AND c.role = ?" if role else ""
@@ -167,24 +119,24 @@ def titles(
     elif role:
         where.append("t.id IN (SELECT c.title_id FROM credits c WHERE c.role = ?)")
         params.append(role)
-    _year_filters(where, params, year, year_from, year_to)
+    year_filters(where, params, year, year_from, year_to)
     if certificate:
         where.append("t.certificate = ? COLLATE NOCASE")
         params.append(certificate)
     if kind:
         where.append("t.kind = ?")
         params.append(kind)
-    _minimums(where, params, min_rating, min_votes)
+    minimums(where, params, min_rating, min_votes)
     sql = (
         f"SELECT {_TITLE_SHOWN}, t.year, t.kind, {_GENRES_OF}, t.certificate, t.rating, t.votes, {_DIRECTORS_OF}, {matched}"
         " FROM titles t"
         + (" WHERE " + " AND ".join(where) if where else "")
-        + _order_by(TITLE_SORTS, sort, desc, _TITLE_TIES)
+        + order_by(TITLE_SORTS, sort, desc, _TITLE_TIES)
     )
-    sql += _limit(limit, params)
+    sql += limit_clause(limit, params)
 
     def rows() -> Rows:
-        for row in _with_lists(conn.execute(sql, [*match_params, *params]), (3, 7)):
+        for row in with_lists(conn.execute(sql, [*match_params, *params]), (3, 7)):
             if row[8] is not None and on_note is not None:
                 on_note(f"{row[0]} ({row[1] or '?'}) matched by its {row[8]}")
             yield row[:8]
@@ -198,21 +150,6 @@ def _one_title(conn: sqlite3.Connection, title: str, year: int | None, on_note: 
     if match.matched and on_note is not None:
         on_note(f"{match.title} ({match.year or '?'}) matched by its {match.matched}")
     return match.id
-
-
-def _minimums(where: list[str], params: list[Any], min_rating: float | None, min_votes: int | None) -> None:
-    """--min-rating and --min-votes: a title without a rating or votes never passes them."""
-    for column, value in (("t.rating", min_rating), ("t.votes", min_votes)):
-        if value is not None:
-            where.append(f"{column} >= ?")
-            params.append(value)
-
-
-def _limit(limit: int | None, params: list[Any]) -> str:
-    if limit is None:
-        return ""
-    params.append(limit)
-    return " LIMIT ?"
 
 
 PEOPLE_SORTS = {"name": "p.name_key, p.name", "titles": "count(DISTINCT c.title_id)"}
@@ -240,7 +177,7 @@ def people(
     where: list[str] = []
     if text:
         where.append("p.name_key LIKE ? ESCAPE '\\'")
-        params.append(_like_pattern(name_key(text)))
+        params.append(like_pattern(name_key(text)))
     if role:
         where.append("EXISTS (SELECT 1 FROM credits r WHERE r.person_id = p.id AND r.role = ?)")
         params.append(role)
@@ -251,7 +188,7 @@ def people(
         " FROM people p JOIN credits c ON c.person_id = p.id"
         + (" WHERE " + " AND ".join(where) if where else "")
         + f" GROUP BY p.id ORDER BY {order}, p.name_key, p.name, p.id"
-        + _limit(limit, params)
+        + limit_clause(limit, params)
     )
 
     def rows() -> Rows:
@@ -286,7 +223,7 @@ def filmography(
     if sort not in FILMOGRAPHY_SORTS:
         raise ValueError(f"cannot sort by {sort!r}; choose from {', '.join(FILMOGRAPHY_SORTS)}")
     expr = FILMOGRAPHY_SORTS[sort]
-    nulls = "" if expr in _NOT_NULL else f"{expr} IS NULL, "
+    nulls = "" if expr in NOT_NULL else f"{expr} IS NULL, "
     # Within one title, credits come in the order of the page: directors, writers, creators, stars, cast.
     sql = (
         "SELECT t.year, t.title, c.role, c.character, coalesce(c.credit, c.note), t.rating"
@@ -294,9 +231,9 @@ def filmography(
         " WHERE c.person_id = ?" + role_filter + f" ORDER BY {nulls}{expr}{' DESC' if desc else ''},"
         " t.year IS NULL, t.year, t.title COLLATE NOCASE, t.id,"
         " CASE c.role WHEN 'director' THEN 0 WHEN 'writer' THEN 1 WHEN 'creator' THEN 2 WHEN 'star' THEN 3"
-        " ELSE 4 END, c.position" + _limit(limit, params)
+        " ELSE 4 END, c.position" + limit_clause(limit, params)
     )
-    return columns, _rows(conn.execute(sql, params))
+    return columns, rows_of(conn.execute(sql, params))
 
 
 def ratings(
@@ -326,15 +263,15 @@ def ratings(
     if certificate:
         where.append("t.certificate = ? COLLATE NOCASE")
         params.append(certificate)
-    _minimums(where, params, min_rating, min_votes)
+    minimums(where, params, min_rating, min_votes)
     sql = (
         "SELECT t.title, t.year, t.certificate, t.certificate_reason, t.rating, t.votes, t.metascore,"
         " t.user_reviews, t.critic_reviews FROM titles t"
         + (" WHERE " + " AND ".join(where) if where else "")
-        + _order_by(RATING_SORTS, sort, desc, _TITLE_TIES)
-        + _limit(limit, params)
+        + order_by(RATING_SORTS, sort, desc, _TITLE_TIES)
+        + limit_clause(limit, params)
     )
-    return columns, _rows(conn.execute(sql, params))
+    return columns, rows_of(conn.execute(sql, params))
 
 
 def grosses(
@@ -375,17 +312,17 @@ def grosses(
     if currency:
         where.append("b.currency = ?")
         params.append(currency.upper())
-    _year_filters(where, params, year, year_from, year_to)
+    year_filters(where, params, year, year_from, year_to)
     if sort == "amount":
         order = f" ORDER BY b.currency, b.amount{' DESC' if desc else ''}, {_TITLE_TIES}, b.position"
     else:
-        order = _order_by(GROSS_SORTS, sort, desc, f"{_TITLE_TIES}, b.position")
+        order = order_by(GROSS_SORTS, sort, desc, f"{_TITLE_TIES}, b.position")
     sql = (
         "SELECT t.title, t.year, b.kind, b.amount, b.currency, b.country, b.date, b.estimated"
         " FROM box_office b JOIN titles t ON t.id = b.title_id"
         + (" WHERE " + " AND ".join(where) if where else "")
         + order
-        + _limit(limit, params)
+        + limit_clause(limit, params)
     )
 
     def rows() -> Rows:
@@ -434,15 +371,15 @@ def reviews(
     if sort is None:
         order = f" ORDER BY t.title COLLATE NOCASE{' DESC' if desc else ''}, t.year, t.id, r.position"
     else:
-        order = _order_by(REVIEW_SORTS, sort, desc, f"{_TITLE_TIES}, r.position")
+        order = order_by(REVIEW_SORTS, sort, desc, f"{_TITLE_TIES}, r.position")
     sql = (
         "SELECT t.title, t.year, r.date, r.author, r.review_title, r.rating, r.helpful, r.helpful_total, r.text"
         " FROM reviews r JOIN titles t ON t.id = r.title_id"
         + (" WHERE " + " AND ".join(where) if where else "")
         + order
-        + _limit(limit, params)
+        + limit_clause(limit, params)
     )
-    return columns, _rows(conn.execute(sql, params))
+    return columns, rows_of(conn.execute(sql, params))
 
 
 def warnings(conn: sqlite3.Connection, *, limit: int | None = None) -> Result:
@@ -456,22 +393,6 @@ def warnings(conn: sqlite3.Connection, *, limit: int | None = None) -> Result:
         "SELECT t.title, t.year, t.kind, w.text, pg.path"
         " FROM title_items w JOIN titles t ON t.id = w.title_id LEFT JOIN pages pg ON pg.id = t.page_id"
         " WHERE w.list = 'warnings'"
-        f" ORDER BY {_TITLE_TIES}, w.position" + _limit(limit, params)
+        f" ORDER BY {_TITLE_TIES}, w.position" + limit_clause(limit, params)
     )
-    return columns, _rows(conn.execute(sql, params))
-
-
-def sql(
-    conn: sqlite3.Connection, statement: str, params: dict[str, str] | None = None, *, limit: int | None = None
-) -> Result:
-    """Run one read-only statement with `params` for its :name placeholders; anything that would write is refused."""
-    from moviecli.readonly_sql import run
-
-    return run(conn, statement, params, limit=limit)
-
-
-def stats(conn: sqlite3.Connection) -> Result:
-    """How many rows each table of the catalog holds, by table name (full-text internals left out)."""
-    from moviecli.check import table_counts
-
-    return table_counts(conn)
+    return columns, rows_of(conn.execute(sql, params))

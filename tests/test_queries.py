@@ -12,7 +12,8 @@ from conftest import store_page
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moviecli import db, lookup, queries
+from moviecli import db, lookup, queries, readonly_sql, search
+from moviecli.check import table_counts
 from moviecli.errors import QueryError
 from moviecli.models import CastMember, Title
 from moviecli.save import save_title
@@ -61,7 +62,7 @@ def full_scans(plan: list[str]) -> list[str]:
             ["box_office_by_currency"],
         ),
         ("reviews TITLE", lambda c: queries.reviews(c, "Paper Moons"), ["titles_by_title", "titles_by_original_title"]),
-        ("search WORD", lambda c: queries.search(c, "salt"), ["VIRTUAL TABLE INDEX"]),
+        ("search WORD", lambda c: search.search(c, "salt"), ["VIRTUAL TABLE INDEX"]),
         ("titles (default order)", lambda c: queries.titles(c, limit=20), ["titles_by_title"]),
     ],
 )
@@ -96,14 +97,14 @@ def test_query_plans_use_indexes_not_scans(
     ],
 )
 def test_fts_query_turns_what_is_typed_into_quoted_words(typed: str, fts: str) -> None:
-    assert queries.fts_query(typed) == fts
+    assert search.fts_query(typed) == fts
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_search_never_raises_whatever_is_typed(text: str) -> None:
     conn = _catalog_for_hypothesis()
-    columns, rows = queries.search(conn, text)
+    columns, rows = search.search(conn, text)
     assert columns == ["title", "year", "field", "snippet"]
     for row in rows:
         assert len(row) == 4
@@ -128,7 +129,7 @@ def _catalog_for_hypothesis() -> sqlite3.Connection:
 def test_search_finds_words_whatever_the_punctuation_around_them() -> None:
     conn = _catalog_for_hypothesis()
     for typed in ("spider-man:", "SPIDER MAN", "l'amour", '"quoted"', "and or", "amour)"):
-        assert [row[0] for row in queries.search(conn, typed)[1]] == ["Spider-Man: l'amour"], typed
+        assert [row[0] for row in search.search(conn, typed)[1]] == ["Spider-Man: l'amour"], typed
 
 
 @pytest.mark.parametrize(
@@ -145,15 +146,15 @@ def test_search_finds_words_whatever_the_punctuation_around_them() -> None:
 )
 def test_sql_refuses_writes(records: sqlite3.Connection, statement: str) -> None:
     with pytest.raises(QueryError, match=r"^sql: "):
-        list(queries.sql(records, statement)[1])
+        list(readonly_sql.run(records, statement)[1])
     assert records.execute("SELECT count(*) FROM titles").fetchone()[0] == 4
 
 
 def test_sql_allows_reads_including_pragmas_that_read(records: sqlite3.Connection) -> None:
-    columns, rows = queries.sql(records, "PRAGMA table_info(genres)")
+    columns, rows = readonly_sql.run(records, "PRAGMA table_info(genres)")
     assert columns[:3] == ["cid", "name", "type"]
     assert [row[1] for row in rows] == ["title_id", "position", "genre"]
-    columns, rows = queries.sql(records, "EXPLAIN QUERY PLAN SELECT * FROM titles WHERE id = 1")
+    columns, rows = readonly_sql.run(records, "EXPLAIN QUERY PLAN SELECT * FROM titles WHERE id = 1")
     assert "SEARCH titles USING INTEGER PRIMARY KEY" in next(iter(rows))[3]
 
 
@@ -168,9 +169,9 @@ def test_rows_are_produced_lazily(records: sqlite3.Connection) -> None:
         queries.people(records),
         queries.grosses(records),
         queries.reviews(records),
-        queries.search(records, "salt"),
-        queries.sql(records, "SELECT * FROM titles"),
-        queries.stats(records),
+        search.search(records, "salt"),
+        readonly_sql.run(records, "SELECT * FROM titles"),
+        table_counts(records),
     ):
         assert iter(rows) is rows, columns  # an iterator over the cursor, not a list
         assert len(next(rows)) == len(columns)
@@ -187,7 +188,7 @@ def test_records_and_pages_give_the_same_answers(records: sqlite3.Connection, ca
         lambda c: queries.ratings(c),
         lambda c: queries.grosses(c),
         lambda c: queries.reviews(c),
-        lambda c: queries.search(c, "salt"),
+        lambda c: search.search(c, "salt"),
     ):
         assert list(call(pages)[1]) == list(call(records)[1])
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from moviecli import db, queries, tables
+from moviecli import db, queries, search, tables
 from moviecli.load import load_paths
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -92,7 +92,7 @@ CASES: dict[str, tuple[Callable[[sqlite3.Connection], queries.Result], bool]] = 
         True,
     ),
     "reviews TITLE": (lambda conn: queries.reviews(conn, S["title"]), False),
-    "search WORD": (lambda conn: queries.search(conn, S["word"]), False),
+    "search WORD": (lambda conn: search.search(conn, S["word"]), False),
 }
 # Not here: `people TEXT` and `titles --search TEXT` match text anywhere in a name or title
 # (LIKE '%text%'), which no B-tree index can answer; they read the people or titles table whole.

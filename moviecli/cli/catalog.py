@@ -62,7 +62,9 @@ def sql(
     conn = catalog(db_option, fmt)
     pairs = cast("list[tuple[str, str]]", param or [])  # _PairsCommand: each --param is a pair
     params = {name.removeprefix(":"): value for name, value in pairs}
-    emit(*queries.sql(conn, statement, params, limit=limit), fmt, headers=not no_headers)
+    from moviecli.readonly_sql import run
+
+    emit(*run(conn, statement, params, limit=limit), fmt, headers=not no_headers)
 
 
 @app.command()
@@ -76,7 +78,9 @@ def stats(
     Example: moviecli stats --format json
     """
     conn = catalog(db_option, fmt)
-    emit(*queries.stats(conn), fmt, headers=not no_headers)
+    from moviecli.check import table_counts
+
+    emit(*table_counts(conn), fmt, headers=not no_headers)
 
 
 @app.command()
