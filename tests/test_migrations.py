@@ -21,7 +21,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from moviecli import db, migrations
+from moviecli import db, migrations, schema_steps
 from moviecli.cli import app
 
 SCHEMAS = Path(__file__).parent / "fixtures" / "schemas"
@@ -72,7 +72,7 @@ def schema_of(path: Path) -> dict[str, object]:
     conn = sqlite3.connect(path)
     found: dict[str, object] = {}
     for kind, name, table, sql in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"):
-        found[name] = (kind, table, migrations.normalized_sql(sql) if sql else None)
+        found[name] = (kind, table, schema_steps.normalized_sql(sql) if sql else None)
         if kind == "table":
             found[f"{name} columns"] = conn.execute(f"PRAGMA table_xinfo({name})").fetchall()
             found[f"{name} foreign keys"] = conn.execute(f"PRAGMA foreign_key_list({name})").fetchall()
@@ -293,7 +293,7 @@ def test_a_newer_catalog_in_wal_mode_is_refused_byte_identical(tmp_path: Path, c
 
 
 def _half_done(conn: sqlite3.Connection) -> None:
-    migrations.add_column(conn, "titles", "tagline TEXT")
+    schema_steps.add_column(conn, "titles", "tagline TEXT")
     conn.execute("INSERT INTO genres VALUES (1, 5, 'Horror')")
     raise sqlite3.OperationalError("disk I/O error")
 
@@ -334,14 +334,14 @@ def test_the_step_helpers_keep_every_row(tmp_path: Path, monkeypatch: pytest.Mon
     rows, shape = rows_of(catalog), columns_of(catalog)
 
     def next_release(conn: sqlite3.Connection) -> None:
-        migrations.add_column(conn, "titles", "tagline TEXT")
-        migrations.rebuild_table(
+        schema_steps.add_column(conn, "titles", "tagline TEXT")
+        schema_steps.rebuild_table(
             conn,
             "CREATE TABLE genres (title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,"
             " position INTEGER NOT NULL, genre TEXT NOT NULL CHECK (genre <> ''), PRIMARY KEY (title_id, position))"
             " WITHOUT ROWID",
         )
-        migrations.rebuild_fts(
+        schema_steps.rebuild_fts(
             conn,
             "CREATE VIRTUAL TABLE search_index USING fts5 (text, tokenize = 'porter unicode61 remove_diacritics 2')",
         )
