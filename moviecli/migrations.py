@@ -20,7 +20,7 @@ To change the schema:
 1. Edit schema.sql, which makes new catalogs. A new column goes at the end of its table (that is
    where `ALTER TABLE ... ADD COLUMN` puts it in an existing catalog).
 2. Append a step to this module, numbered one more than the last, that does the same to an existing
-   catalog with the helpers below (`add_column`, `rebuild_table` for a changed CHECK or constraint,
+   catalog with the helpers of schema_steps.py (`add_column`, `rebuild_table` for a changed CHECK or constraint,
    `rebuild_fts` for a changed tokenizer) or plain SQL; a recomputed key is an UPDATE using a
    function registered with `conn.create_function`.
 tests/test_migrations.py builds a catalog from the release schema plus every step and compares it,
