@@ -86,6 +86,8 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
+    # `titles --search` compares folded titles (queries.titles); a Python function, cheap to declare.
+    conn.create_function("moviecli_name_key", 1, name_key, deterministic=True)
 
 
 class _WriteConnection(sqlite3.Connection):

@@ -98,14 +98,19 @@ def titles(
         akas = (
             "SELECT a.text FROM title_items a WHERE a.title_id = t.id AND a.list = 'akas' AND a.text LIKE ? ESCAPE '\\'"
         )
-        where.append(f"(t.title LIKE ? ESCAPE '\\' OR t.original_title LIKE ? ESCAPE '\\' OR EXISTS ({akas}))")
-        params += [pattern] * 3
-        # Found by an AKA alone: say which one. The original title is on the card already.
-        matched = (
-            "CASE WHEN t.title LIKE ? ESCAPE '\\' OR t.original_title LIKE ? ESCAPE '\\' THEN NULL"
-            f" ELSE 'AKA ' || quote(({akas} ORDER BY a.position LIMIT 1)) END"
+        # Folded too (db.name_key: case, accents, ł ø ß …): "nausicaa" finds Nausicaä. A LIKE '%…%'
+        # reads every title anyway, so the folded test costs one function call a title.
+        folded = like_pattern(name_key(search))
+        own = (
+            "(t.title LIKE ? ESCAPE '\\' OR t.original_title LIKE ? ESCAPE '\\'"
+            " OR moviecli_name_key(t.title) LIKE ? ESCAPE '\\'"
+            " OR moviecli_name_key(ifnull(t.original_title, '')) LIKE ? ESCAPE '\\')"
         )
-        match_params = [pattern] * 3
+        where.append(f"({own} OR EXISTS ({akas}))")
+        params += [pattern, pattern, folded, folded, pattern]
+        # Found by an AKA alone: say which one. The original title is on the card already.
+        matched = f"CASE WHEN {own} THEN NULL ELSE 'AKA ' || quote(({akas} ORDER BY a.position LIMIT 1)) END"
+        match_params = [pattern, pattern, folded, folded, pattern]
     all_of(where, params, "genres", "genre", as_list(genre))
     all_of(where, params, "countries", "country", as_list(country))
     all_of(where, params, "languages", "language", as_list(language))

@@ -135,6 +135,13 @@ def test_titles_found_by_their_ascii_spelling(catalog: Path, typed: str, title: 
     assert (f"matched by its {matched}" in card.stderr) if matched else card.stderr == ""
 
 
+@pytest.mark.parametrize(("typed", "title"), [("zimna laka", "Zimna Łąka"), ("strasse", "Þórir's Straße")])
+def test_titles_search_folds_the_same_way(catalog: Path, typed: str, title: str) -> None:
+    result = run("titles", "--search", typed, "--db", catalog, "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert [line.split(",")[0] for line in result.stdout.splitlines()[1:]] == [title]
+
+
 def test_an_unknown_folded_title_is_still_one_line(catalog: Path) -> None:
     result = run("show", "zimna lakx", "--db", catalog)
     assert result.exit_code == 1

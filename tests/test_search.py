@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,10 +47,20 @@ def test_per_title_must_not_be_negative(catalog_db: Path) -> None:
     assert result.exit_code == 2
 
 
-@pytest.mark.skipif(shutil.which("sqlite-utils") is None, reason="sqlite-utils CLI not installed")
 def test_sqlite_utils_search_detects_the_index(catalog_db: Path) -> None:
     result = subprocess.run(
-        ["sqlite-utils", "search", str(catalog_db), "search_docs", "railhead", "-c", "field", "--csv"],
+        [
+            sys.executable,
+            "-m",
+            "sqlite_utils",
+            "search",
+            str(catalog_db),
+            "search_docs",
+            "railhead",
+            "-c",
+            "field",
+            "--csv",
+        ],
         capture_output=True,
         text=True,
         check=True,
