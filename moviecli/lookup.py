@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -193,6 +194,16 @@ def _folded_titles(conn: sqlite3.Connection, text: str, year: int | None, kind: 
             row["id"], TitleMatch(row["id"], row["title"], row["year"], row["kind"], matched, row["year_index"])
         )
     return found
+
+
+def title_id(
+    conn: sqlite3.Connection, title: str, year: int | None, on_note: Callable[[str], None] | None = None
+) -> int:
+    """The id of the title TITLE means (find_title); found by an AKA, `on_note` is told which."""
+    match = find_title(conn, title, year)
+    if match.matched and on_note is not None:
+        on_note(f"{match.title} ({match.year or '?'}) matched by its {match.matched}")
+    return match.id
 
 
 def person_suggestions(conn: sqlite3.Connection, key: str) -> str:

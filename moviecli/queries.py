@@ -149,14 +149,6 @@ def titles(
     return columns, rows()
 
 
-def _one_title(conn: sqlite3.Connection, title: str, year: int | None, on_note: Note | None) -> int:
-    """The id of the title TITLE means (lookup.find_title); found by an AKA, `on_note` is told which."""
-    match = lookup.find_title(conn, title, year)
-    if match.matched and on_note is not None:
-        on_note(f"{match.title} ({match.year or '?'}) matched by its {match.matched}")
-    return match.id
-
-
 PEOPLE_SORTS = {"name": "p.name_key, p.name", "titles": "count(DISTINCT c.title_id)"}
 FILMOGRAPHY_SORTS = {"year": "t.year", "title": "t.title COLLATE NOCASE", "rating": "t.rating"}
 
@@ -310,7 +302,7 @@ def grosses(
         params.append(kind)
     if title is not None:
         where.append("t.id = ?")
-        params.append(_one_title(conn, title, title_year, on_note))
+        params.append(lookup.title_id(conn, title, title_year, on_note))
     if country:
         where.append("b.country = ? COLLATE NOCASE")
         params.append(country)
@@ -363,7 +355,7 @@ def reviews(
     params: list[Any] = []
     if title:
         where.append("t.id = ?")
-        params.append(_one_title(conn, title, year, on_note))
+        params.append(lookup.title_id(conn, title, year, on_note))
     elif year is not None:
         where.append("t.year = ?")
         params.append(year)
