@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import run
 
 from moviecli.db import name_key
-from tests.conftest import run
 
 PAGE = """{title} ({year})
 

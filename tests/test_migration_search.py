@@ -6,8 +6,9 @@ import json
 import sqlite3
 from pathlib import Path
 
+from test_migrations import HISTORY, old_catalog, run, schema_of
+
 from moviecli import db, migrations
-from tests.test_migrations import HISTORY, old_catalog, run, schema_of
 
 
 def upgraded(tmp_path: Path) -> Path:

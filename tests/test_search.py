@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import run
+from conftest import run
 
 
 def found(database: Path, *args: str) -> list[tuple[str, str]]:
