@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from moviecli import migrations
+from moviecli import interrupt, migrations
 from moviecli.errors import DatabaseError
 
 SCHEMA_VERSION = migrations.CURRENT_VERSION  # changed only by adding a step to migrations.py
@@ -88,6 +88,8 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     # `titles --search` compares folded titles (queries.titles); a Python function, cheap to declare.
     conn.create_function("moviecli_name_key", 1, name_key, deterministic=True)
+    # Lets Ctrl-C and SIGTERM stop a long statement, and `sql --timeout` end one (interrupt.py).
+    conn.set_progress_handler(interrupt.progress, interrupt.PROGRESS_STEPS)
 
 
 class _WriteConnection(sqlite3.Connection):
@@ -109,8 +111,9 @@ class _WriteConnection(sqlite3.Connection):
             super().close()
             return
         try:
-            # Waiting would only stall the end of the run: an open connection means the side files stay.
-            self.execute("PRAGMA busy_timeout = 0")
+            # A query (~0.1 s) may be reading at this moment: wait for it, a little. A connection
+            # still open after that means the side files stay, and readers use them.
+            self.execute("PRAGMA busy_timeout = 500")
             self.execute("PRAGMA journal_mode = DELETE")
         except sqlite3.Error:
             pass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from moviecli import db, runs, save
+from moviecli import db, faults, runs, save
 from moviecli.errors import ParseError
 from moviecli.load.prepare import parse_text
 from moviecli.load.report import Failure, LoadReport
@@ -19,10 +19,17 @@ def reparse_all(conn: sqlite3.Connection, on_failure: Callable[[Failure], None] 
     rewritten and listed in `changed_titles`; the others count as unchanged. One transaction per
     title, so a concurrent load or a crash never sees or leaves half a title.
     """
-    from moviecli.record import title_record
-
     report = LoadReport()
     run_id = runs.start(conn, "reparse", [])
+    with faults.recorded_stop(conn, lambda reason: report.record(conn, run_id, stopped=reason)):
+        _reparse(conn, report, on_failure)
+    report.record(conn, run_id)
+    return report
+
+
+def _reparse(conn: sqlite3.Connection, report: LoadReport, on_failure: Callable[[Failure], None] | None) -> None:
+    from moviecli.record import title_record
+
     ids = conn.execute("SELECT p.id FROM pages p JOIN titles t ON t.page_id = p.id ORDER BY p.path, p.id").fetchall()
     for (page_id,) in ids:
         row = conn.execute(
@@ -52,8 +59,6 @@ def reparse_all(conn: sqlite3.Connection, on_failure: Callable[[Failure], None] 
             report.changed_titles.append(f"{record.title} ({record.year})" if record.year else record.title)
         else:
             report.unchanged += 1
-    report.record(conn, run_id)
-    return report
 
 
 def _comparable(record: dict[str, object]) -> dict[str, object]:

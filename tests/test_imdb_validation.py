@@ -7,9 +7,7 @@ real SQLite file; the test asserts the exact line on stderr and what reached the
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,20 +59,6 @@ def test_a_lock_held_too_long_is_the_one_line_load_prints(
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == "moviecli: the catalog stayed locked by another process for 1 s; try again later\n"
     assert rows(catalog, "SELECT count(*) FROM imports") == [(1,)]
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 3 MB file system of its own (tmpfs, mounted as root); skipped where mounting is not allowed."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_disk_full_says_so_and_leaves_the_catalog_as_it_was(small_disk: Path, tmp_path: Path) -> None:

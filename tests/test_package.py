@@ -116,4 +116,4 @@ def test_no_typer_release_known_to_break_moviecli_is_allowed(wheel: zipfile.ZipF
 
 def test_the_command_is_declared(wheel: zipfile.ZipFile) -> None:
     entry_points = wheel.read(f"{_dist_info(wheel)}/entry_points.txt").decode()
-    assert "[console_scripts]\nmoviecli = moviecli.cli:main\n" in entry_points
+    assert "[console_scripts]\nmoviecli = moviecli.__main__:main\n" in entry_points

@@ -8,14 +8,16 @@ Exit codes: 0 success, 1 a failure the user should know of (a page that did not 
 title, no database), 2 a usage error. Data goes to stdout, messages to stderr.
 """
 
+import signal
 import sqlite3
 import sys
 from typing import Annotated, Any
 
+import click
 import typer
 from typer.core import TyperGroup
 
-from moviecli import __version__, db
+from moviecli import __version__, db, interrupt
 from moviecli.cli import catalog, loading, reading, upkeep
 from moviecli.cli.common import DbOption, silence_stdout
 from moviecli.errors import MovieCliError
@@ -31,14 +33,19 @@ class _Commands(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except MovieCliError as e:
-            typer.echo(f"moviecli: {e}", err=True)
-            raise typer.Exit(1) from None
-        except sqlite3.DatabaseError as e:
-            if not db.is_damage(e):
-                raise
-            typer.echo(f"moviecli: {db.damaged(e)}", err=True)
-            raise typer.Exit(1) from None
+        except (Exception, KeyboardInterrupt) as e:
+            signum = interrupt.received()
+            if signum is not None and not isinstance(e, click.exceptions.Exit):
+                # Whatever the signal broke on its way (a statement, a callback), it is the cause.
+                typer.echo(f"moviecli: interrupted by {interrupt.name(signum)}", err=True)
+                raise typer.Exit(interrupt.exit_code(signum)) from None
+            if isinstance(e, MovieCliError):
+                typer.echo(f"moviecli: {e}", err=True)
+                raise typer.Exit(1) from None
+            if isinstance(e, sqlite3.DatabaseError) and db.is_damage(e):
+                typer.echo(f"moviecli: {db.damaged(e)}", err=True)
+                raise typer.Exit(1) from None
+            raise
 
 
 app = typer.Typer(
@@ -79,9 +86,14 @@ def _main(
 
 
 def main() -> None:
-    """Entry point of the `moviecli` command and `python -m moviecli`."""
+    """The command line, run by the `moviecli` command and `python -m moviecli` (moviecli/__main__.py)."""
+    interrupt.install()
     try:
         app()
+    except KeyboardInterrupt:  # a signal while typer builds the commands, before the error edge
+        signum = interrupt.received() or signal.SIGINT
+        typer.echo(f"moviecli: interrupted by {interrupt.name(signum)}", err=True)
+        sys.exit(interrupt.exit_code(signum))
     except SystemExit:
         try:
             sys.stdout.flush()

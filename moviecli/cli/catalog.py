@@ -9,7 +9,7 @@ from typing import Annotated, Any, cast
 import typer
 from typer.core import TyperCommand
 
-from moviecli import db, queries
+from moviecli import db, interrupt, queries
 from moviecli.cli.common import (
     DbOption,
     FormatOption,
@@ -20,7 +20,9 @@ from moviecli.cli.common import (
     db_path,
     emit,
     emit_records,
+    fail,
 )
+from moviecli.errors import MovieCliError
 
 app = typer.Typer()
 
@@ -45,6 +47,12 @@ def sql(
         typer.Option("--param", "-p", metavar="NAME VALUE", help="A value for :NAME in the statement (repeatable)."),
     ] = None,
     limit: LimitOption = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout", min=0.001, max=1e9, metavar="SECONDS", help="Stop the statement after this long (exit 1)."
+        ),
+    ] = None,
     fmt: FormatOption = "table",
     no_headers: NoHeadersOption = False,
     db_option: DbOption = None,
@@ -64,7 +72,13 @@ def sql(
     params = {name.removeprefix(":"): value for name, value in pairs}
     from moviecli.readonly_sql import run
 
-    emit(*run(conn, statement, params, limit=limit), fmt, headers=not no_headers)
+    with interrupt.deadline(timeout):
+        try:
+            emit(*run(conn, statement, params, limit=limit), fmt, headers=not no_headers)
+        except MovieCliError:
+            if interrupt.past_deadline():
+                fail(f"sql: stopped after {timeout:g} s (--timeout)")
+            raise
 
 
 @app.command()

@@ -34,14 +34,13 @@ the helpers of sql.py); this module holds the transaction and the order of the s
 from __future__ import annotations
 
 import gc
-import os
 import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from moviecli import db, runs
+from moviecli import db, faults, interrupt, runs
 from moviecli.errors import ImdbError, MovieCliError
 from moviecli.imdb.credits import apply_akas, apply_crew, apply_episodes, apply_principals
 from moviecli.imdb.files import DATASETS, check_header, find_files, parse_only
@@ -116,9 +115,9 @@ def import_files(
                 _finish(conn, import_id, report)
         except BaseException as e:
             failed = True
-            fault = _disk_full(conn, e)
-            _record_failure(conn, import_id, fault or e, disk_full=fault is not None)
-            if fault is not None:
+            _record_failure(conn, import_id, e)
+            fault = faults.disk_full(conn, e)
+            if fault is not None and interrupt.received() is None:
                 raise fault from e
             raise
         finally:
@@ -210,37 +209,14 @@ def _apply(conn: sqlite3.Connection, files: dict[str, Path], counts: dict[str, F
         report.merged_people = merge_page_people(conn)
 
 
-def _record_failure(conn: sqlite3.Connection, run_id: int, error: BaseException, *, disk_full: bool = False) -> None:
-    if disk_full:
-        try:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            # The rolled-back run filled the disk with its WAL frames: hand that room back first.
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.Error:
-            pass  # best effort, like the record itself: the failure is what the user sees
-    runs.fail(conn, run_id, str(error) if isinstance(error, MovieCliError | sqlite3.Error) else type(error).__name__)
-
-
-def _disk_full(conn: sqlite3.Connection, error: BaseException) -> ImdbError | None:
-    """The one-line error for a full disk under the catalog (`PATH: disk full`), else None."""
-    if not (isinstance(error, sqlite3.OperationalError) and "disk is full" in str(error)):
-        return None
-    path = conn.execute("SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()[0]
-    # The apply's scratch tables live in the temporary folder: SQLite's error does not say which
-    # of the two file systems filled up; the one with less room left did.
-    scratch = tempfile.gettempdir()
-    if path and _free_bytes(scratch) < _free_bytes(os.path.dirname(path)):
-        return ImdbError(f"{scratch}: disk full (the import's scratch files; TMPDIR picks another folder)")
-    return ImdbError(f"{path}: disk full")
-
-
-def _free_bytes(folder: str) -> int:
-    try:
-        stat = os.statvfs(folder or ".")
-    except OSError:
-        return 0
-    return stat.f_bavail * stat.f_frsize
+def _record_failure(conn: sqlite3.Connection, run_id: int, error: BaseException) -> None:
+    """The run recorded as failed, with why: a signal, a full disk (its room handed back first), an error."""
+    reason = faults.stop_reason(conn, error)
+    if faults.is_disk_full(error):
+        faults.give_back_room(conn)  # the rolled-back run filled the disk with its WAL frames
+    if reason is None:
+        reason = str(error) if isinstance(error, MovieCliError | sqlite3.Error) else type(error).__name__
+    runs.fail(conn, run_id, reason)
 
 
 def _finish(conn: sqlite3.Connection, run_id: int, report: ImdbReport) -> None:

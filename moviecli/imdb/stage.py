@@ -15,7 +15,7 @@ from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
-from moviecli import db
+from moviecli import db, interrupt
 from moviecli.errors import ImdbError, MovieCliError
 from moviecli.imdb.checks import first_lie, listed_twice
 from moviecli.imdb.files import DATASETS, Rows, open_file
@@ -292,7 +292,8 @@ def stage_files(files: dict[str, Path], scratch: Path) -> dict[str, tuple[int, f
                 running[name] = context.Process(
                     target=_stage_worker, args=(done, name, str(files[name]), str(scratch / f"{name}.db")), daemon=True
                 )
-                running[name].start()
+                with interrupt.forking():
+                    running[name].start()
             while done.empty():
                 for name, process in running.items():
                     if not process.is_alive() and done.empty():
@@ -312,6 +313,7 @@ def stage_files(files: dict[str, Path], scratch: Path) -> dict[str, tuple[int, f
 
 def _stage_worker(done: object, name: str, path: str, scratch: str) -> None:
     """A worker process: stage one file, then report (name, (rows, seconds)) or (name, error) on `done`."""
+    interrupt.in_worker()
     try:
         outcome: object = _stage_into(name, path, scratch)[1]
     except BaseException as e:  # reported to the parent, which raises it

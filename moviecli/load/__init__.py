@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from contextlib import closing
 
-from moviecli import runs
+from moviecli import faults, runs
 from moviecli.load.duplicates import one_per_title
 from moviecli.load.files import find_pages
 from moviecli.load.prepare import prepared_pages
@@ -96,8 +96,17 @@ def load_paths(
     _return_large_blocks()
     threshold = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+
+    def record_stop(reason: str) -> None:
+        if strict:  # its one transaction was rolled back
+            report.loaded = report.replaced = 0
+        report.record(conn, run_id, stopped=reason)
+
     try:
-        with closing(prepared_pages(conn, paths, workers, run_started_ns)) as prepared:
+        with (
+            faults.recorded_stop(conn, record_stop),
+            closing(prepared_pages(conn, paths, workers, run_started_ns)) as prepared,
+        ):
             pages = one_per_title(conn, prepared, paths, duplicate, on_page)
             if strict:
                 load_all_or_nothing(writer, pages, report, fail, on_page)

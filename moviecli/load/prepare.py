@@ -15,18 +15,17 @@ import threading
 import time
 from collections import deque
 from collections.abc import Generator, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from moviecli import interrupt
 from moviecli.errors import LoadError, ParseError
 from moviecli.load.files import STDIN, decode_page, read_page
 from moviecli.load.unchanged import FileState, current_hashes, known_files, unchanged_unread
 from moviecli.models import Title
 from moviecli.parse import parse_page
-
-if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
 
 PARALLEL_FROM = 64  # below this many pages, worker processes cost more than they save
 CHUNK_PAGES = 16  # pages a worker prepares per task
@@ -221,7 +220,7 @@ def prepared_pages(
         return
     with ExitStack() as stack:
         pool = None
-        window: deque[tuple[list[PreparedPage], AsyncResult[list[PreparedPage]] | None, int]] = deque()
+        window: deque[tuple[list[PreparedPage], Future[list[PreparedPage]] | None, int]] = deque()
         in_flight = 0
         for chunk in _chunks(pages):
             to_parse = [(page, data) for page, data in chunk if data is not None]
@@ -233,10 +232,10 @@ def prepared_pages(
             job = None
             if to_parse:
                 if pool is None:
-                    # fork: workers inherit the parser already imported. If this process is
-                    # killed, the workers read EOF from the task pipe and exit with it.
-                    pool = stack.enter_context(multiprocessing.get_context("fork").Pool(workers))
-                job = pool.apply_async(_parse_in_worker, (to_parse,))
+                    pool = _start_workers(workers)
+                    # A run stopped early (Ctrl-C, a full disk) waits only for the tasks already running.
+                    stack.callback(pool.shutdown, wait=True, cancel_futures=True)
+                job = pool.submit(_parse_in_worker, to_parse)
             window.append(([page for page, _ in chunk], job, size))
             in_flight += size
             del chunk, to_parse  # the worker has the bytes now (once the pool's feeder thread sent them)
@@ -245,8 +244,25 @@ def prepared_pages(
             yield from _in_order(done, job)
 
 
-def _in_order(pages: list[PreparedPage], job: AsyncResult[list[PreparedPage]] | None) -> Iterator[PreparedPage]:
+def _start_workers(workers: int) -> ProcessPoolExecutor:
+    """The parsing processes. fork: they inherit the parser already imported; if this process is
+    killed, they read EOF from the task pipe and exit with it.
+
+    An executor, not multiprocessing.Pool: Pool's terminate() could wait for ever on its result
+    pipe when stopped with large results in flight (seen at Ctrl-C during a load), and never
+    notices a worker that died; the executor reports that (BrokenProcessPool) and stops cleanly.
+    """
+    with interrupt.forking():
+        pool = ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), initializer=interrupt.in_worker)
+        pool.submit(int).result()  # starts the workers (all at once, under fork) while signals wait
+    return pool
+
+
+def _in_order(pages: list[PreparedPage], job: Future[list[PreparedPage]] | None) -> Iterator[PreparedPage]:
     """A chunk's pages in order: those done when read as they are, the others as their worker parsed them."""
-    parsed = iter(job.get() if job else ())
+    try:
+        parsed = iter(job.result() if job else ())
+    except BrokenProcessPool as e:  # killed from outside (the OOM killer), or died
+        raise LoadError(f"a worker process parsing pages died ({e}); the run stopped") from None
     for page in pages:
         yield page if page.unchanged or page.error is not None else next(parsed)

@@ -66,14 +66,13 @@ class LoadReport:
     def summary(self) -> str:
         return f"{self.loaded} loaded, {self.replaced} replaced, {self.unchanged} unchanged, {self.failed} failed"
 
-    def record(self, conn: sqlite3.Connection, run_id: int) -> None:
-        """The run's counts and failures in its row of `imports`, committed."""
+    def record(self, conn: sqlite3.Connection, run_id: int, *, stopped: str | None = None) -> None:
+        """The run's counts and failures in its row of `imports`, committed.
+
+        A run `stopped` by a signal or a full disk has that reason as its last failure, with no path.
+        """
+        failures = [(f.path, f.reason) for f in self.failures] + ([("", stopped)] if stopped else [])
         with db.transaction(conn):
             runs.finish(
-                conn,
-                run_id,
-                loaded=self.loaded,
-                replaced=self.replaced,
-                unchanged=self.unchanged,
-                failures=[(f.path, f.reason) for f in self.failures],
+                conn, run_id, loaded=self.loaded, replaced=self.replaced, unchanged=self.unchanged, failures=failures
             )

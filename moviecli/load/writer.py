@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from moviecli import db, save
+from moviecli import db, interrupt, save
 from moviecli.load.prepare import PreparedPage
 from moviecli.load.report import Failure, LoadReport
 from moviecli.load.unchanged import FileState, current_hashes, record_files
@@ -65,7 +65,7 @@ def _not_the_pages_fault(e: sqlite3.DatabaseError) -> bool:
 
     Damage must stop it: writing on into a file whose structure is broken only spreads the damage.
     """
-    if db.is_damage(e):
+    if db.is_damage(e) or interrupt.received() is not None:  # a signal's abort is not the page's doing either
         return True
     return isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "disk" in str(e))
 
@@ -211,6 +211,7 @@ def _write_batch(
 
     The pages go WRITE_PAGES at a time in bulk; those not written in time wait for the next batch.
     """
+    written: list[tuple[PreparedPage, Outcome]] = []
     with writer.transaction():
         started = time.monotonic()
         while pending and time.monotonic() - started < BATCH_SECONDS:
@@ -220,10 +221,15 @@ def _write_batch(
                 chars += len(pending[0].text)
                 batch.append(pending.popleft())
             for page, outcome in zip(batch, writer.write([_new_page(p) for p in batch]), strict=True):
-                if _count(page, outcome, report, fail) and page.file:
+                written.append((page, outcome))
+                if not isinstance(outcome, Refused) and page.file:
                     records.append(page.file)
         writer.record_files(records)
     records.clear()
+    # Counted once committed: a run stopped inside the transaction (a signal, a full disk) records
+    # only what is in the catalog.
+    for page, outcome in written:
+        _count(page, outcome, report, fail)
 
 
 def _sort_page(
