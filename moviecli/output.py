@@ -207,7 +207,7 @@ def _write_table(
 
     A later free-text cell wider than its column is shortened with … as any cell over its cap is;
     a later number, title, year or date is never shortened: it is written whole and its column is
-    as wide from that row on (those rows then no longer line up with the header, a value does).
+    that wide from that row on (later columns shift right against the header; no value is cut).
     """
     import tabulate as tabulate_module  # ~50 ms to import: only when a table is asked for
 
