@@ -7,8 +7,6 @@ child's peak RSS (wait4), never on time.
 
 from __future__ import annotations
 
-import os
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -72,17 +70,25 @@ def test_a_long_free_text_cut_as_it_is_read_is_shown_as_the_whole_text_was(
     assert table(catalog_db, statement) == expected
 
 
-def _address_space_of_1_gb() -> None:
-    # A table that held its rows would end in MemoryError here, soon, rather than fill the machine.
-    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+# moviecli runs as the child of a small Python, which reports its exit code and peak RSS (wait4)
+# as the last line of stderr. Run straight from this process, the child's peak would count this
+# process's own (Linux keeps the high-water mark of the memory a child had before its exec).
+# Within 1 GB of address space, a table that held its rows ends in MemoryError soon, not at the
+# machine's end.
+_MEASURED = """
+import os, resource, subprocess, sys
+limit = lambda: resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+child = subprocess.Popen([sys.executable, "-m", "moviecli", *sys.argv[1:]], preexec_fn=limit)
+_, status, usage = os.wait4(child.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss, file=sys.stderr)
+"""
 
 
-def _peak_rss_mb(argv: list[str], stop_after: int | None = None) -> tuple[float, int, list[bytes], int]:
-    """Run `argv` with its stdout into a pipe read here; its peak RSS in MB, exit code, last lines, lines read.
-
-    With `stop_after`, the pipe is closed after that many lines (a reader such as `head`).
+def _peak_rss_mb(args: list[str], stop_after: int | None = None) -> tuple[float, int, list[bytes], int]:
+    """Run `moviecli ARGS` with its stdout into a pipe read here; its peak RSS in MB, exit code, last
+    lines, lines read. With `stop_after`, the pipe is closed after that many lines (as `head` does).
     """
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_address_space_of_1_gb)
+    process = subprocess.Popen([sys.executable, "-c", _MEASURED, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None and process.stderr is not None
     lines, tail = 0, b""
     while chunk := process.stdout.read(1 << 16):
@@ -91,28 +97,26 @@ def _peak_rss_mb(argv: list[str], stop_after: int | None = None) -> tuple[float,
         if stop_after is not None and lines >= stop_after:
             break
     process.stdout.close()
-    err = process.stderr.read()
+    *err, measured = process.stderr.read().decode().splitlines() or [""]
     process.stderr.close()
-    _, status, usage = os.wait4(process.pid, 0)
-    assert err == b"", err
-    return usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), tail.split(b"\n")[-3:], lines
+    assert process.wait() == 0
+    assert err == []  # nothing from moviecli on stderr
+    code, peak_kb = map(int, measured.split())
+    return peak_kb / 1024, code, tail.split(b"\n")[-3:], lines
 
 
 def test_a_table_of_300000_rows_into_a_pipe_stays_in_bounded_memory(catalog_db: Path) -> None:
     statement = (
         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 300000) SELECT x, 'some text' FROM c"
     )
-    peak, code, tail, lines = _peak_rss_mb(
-        [sys.executable, "-m", "moviecli", "sql", statement, "--db", str(catalog_db)]
-    )
+    peak, code, tail, lines = _peak_rss_mb(["sql", statement, "--db", str(catalog_db)])
     assert (code, lines, tail) == (0, 300_002, [b"299999  some text", b"300000  some text", b""])
     assert peak < RSS_BOUND_MB  # the whole table held took ~260 MB
 
 
 def test_an_endless_table_streams_until_its_reader_goes(catalog_db: Path) -> None:
     statement = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x, 'some text' AS t FROM c"
-    argv = [sys.executable, "-m", "moviecli", "sql", statement, "--db", str(catalog_db)]
-    peak, code, _, lines = _peak_rss_mb(argv, stop_after=300_000)
+    peak, code, _, lines = _peak_rss_mb(["sql", statement, "--db", str(catalog_db)], stop_after=300_000)
     assert code == 0  # the reader went away: a quiet end, as `| head` gives
     assert lines >= 300_000
     assert peak < RSS_BOUND_MB  # it used to grow until MemoryError
