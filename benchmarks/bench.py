@@ -4,6 +4,7 @@
     python benchmarks/bench.py --quick               # a smoke run: small sizes, fewer runs (~1 min)
     python benchmarks/bench.py --no-imdb --load-pages 5000 --catalog-pages 20000 --runs 5
     python benchmarks/bench.py --imdb-scale 2000000  # load-imdb per row, 2,000,000 vs 200,000 titles
+    python benchmarks/bench.py --memory-only --runs 2  # peak memory: a table of every credit, 80 pages of 9.5 MB
 
 Each figure is timed as a separate process, several runs, alternating with its baseline in the same
 run (so a busy machine slows both alike), and printed as median and min-max with the ratio of the
@@ -17,11 +18,13 @@ import argparse
 import json
 import os
 import platform
+import random
 import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -98,7 +101,7 @@ class Figure:
         spread = f"{fmt.format(min(values))}-{fmt.format(max(values))}{unit}" if values else "-"
         return [
             self.name,
-            f"{self.median(self.base):.3f} s" if self.base else "-",
+            f"{fmt.format(self.median(self.base))}{unit}" if self.base else "-",
             f"{fmt.format(self.median(self.ours))}{unit}" if self.ours else "-",
             f"{spread} ({len(values)} runs)",
             f"{self.ratio:.2f}x" if self.ratio is not None else "-",
@@ -122,6 +125,174 @@ def timed(argv: Sequence[str], *, stdout: int | None = subprocess.DEVNULL, check
     # wait4's ru_maxrss is the largest peak of the process and its reaped children (what
     # /usr/bin/time -v reports): with a fork pool, the main process or the largest worker.
     return Sample(elapsed, usage.ru_maxrss / 1024)
+
+
+def _tree_memory_mb(pid: int) -> tuple[float, float]:
+    """The summed RSS and PSS of `pid` and all its descendants now, in MB, read from /proc.
+
+    A sum of RSS counts the pages the processes share (a fork pool's copy-on-write pages, the
+    interpreter) once per process: an upper bound of what the tree holds. PSS shares each such
+    page out among its processes: the sum of PSS is what the tree holds.
+    """
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    rss_kb = pss_kb = 0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(parents.get(current, ()))
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+        except OSError:
+            continue  # gone meanwhile, or a zombie
+        for line in rollup.splitlines():
+            if line.startswith("Rss:"):
+                rss_kb += int(line.split()[1])
+            elif line.startswith("Pss:"):
+                pss_kb += int(line.split()[1])
+    return rss_kb / 1024, pss_kb / 1024
+
+
+def sampled(
+    argv: Sequence[str],
+    *,
+    pipe: bool = False,
+    tree: bool = False,
+    every: float = 0.01,
+    seen: dict[str, list[float]] | None = None,
+) -> Sample:
+    """Run one process to its end: wall seconds and its peak memory in MB.
+
+    `pipe`: its stdout goes into a pipe read (and dropped) here, as `| less` would take it, not to
+    /dev/null. `tree`: the peak is the largest sum of RSS over the process and all its children
+    (worker processes), sampled from /proc every `every` seconds; else wait4's ru_maxrss, the
+    largest single process. `seen` collects, per run, the peaks of the PSS sum and of wait4.
+    """
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        argv, stdout=subprocess.PIPE if pipe else subprocess.DEVNULL, stderr=subprocess.PIPE, env=CHILD_ENV
+    )
+    err: list[bytes] = []
+    done = threading.Event()
+    peak = [0.0, 0.0]  # sums of RSS, of PSS
+
+    def drain() -> None:
+        assert process.stdout is not None
+        while process.stdout.read(1 << 16):
+            pass
+
+    def read_stderr() -> None:
+        assert process.stderr is not None
+        err.append(process.stderr.read())
+
+    def sample() -> None:
+        while not done.is_set():
+            rss, pss = _tree_memory_mb(process.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            done.wait(every)
+
+    threads = [threading.Thread(target=read_stderr)]
+    if pipe:
+        threads.append(threading.Thread(target=drain))
+    if tree:
+        threads.append(threading.Thread(target=sample))
+    for thread in threads:
+        thread.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    done.set()
+    for thread in threads:
+        thread.join()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} exited {code}: {b''.join(err).decode()[-2000:]}")
+    if seen is not None:
+        seen.setdefault("pss", []).append(peak[1])
+        seen.setdefault("wait4", []).append(usage.ru_maxrss / 1024)
+    return Sample(elapsed, peak[0] if tree else usage.ru_maxrss / 1024)
+
+
+BIG_PAGES = 80
+BIG_PAGE_BYTES = 9_500_000  # each under the loader's 10 MB limit (MAX_PAGE_BYTES)
+
+
+def big_pages(workdir: Path, seed: int, n: int = BIG_PAGES, size: int = BIG_PAGE_BYTES) -> Path:
+    """`n` valid title pages of about `size` bytes each: generated pages whose user reviews go on
+    for megabytes (the same few paragraphs again and again, each review parsed and stored)."""
+    folder = workdir / f"big-pages-{n}x{size}"
+    marker = folder / ".complete"
+    if marker.exists():
+        return folder
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    found = 0
+    for i in range(10 * n + 1000):
+        s = pages.spec(i, seed)
+        if not s.reviews:
+            continue
+        review = s.reviews[0]
+        text = "\n\n".join(pages._sentence(random.Random(i * 7 + k), 60) for k in range(6))
+        one = len(pages.render(s).encode())
+        s.reviews = [dict(review, title=f"{review['title']} ({k})", text=text) for k in range(100)]
+        per_review = (len(pages.render(s).encode()) - one) / 99
+        s.reviews = [dict(review, title=f"{review['title']} ({k})", text=text) for k in range(int(size / per_review))]
+        body = pages.render(s).encode()
+        while len(body) > size:  # under the limit, whatever the estimate
+            s.reviews.pop()
+            body = pages.render(s).encode()
+        (folder / f"big-{found:03d}.txt").write_bytes(body)
+        found += 1
+        if found == n:
+            break
+    marker.touch()
+    return folder
+
+
+def memory_figures(work: Path, mc: str, catalog: Path, seed: int, runs: int) -> list[Figure]:
+    """Memory stays bounded (issue 10): a table of a whole table into a pipe, and a load of 80 pages near 10 MB."""
+    (credits,) = sqlite3.connect(catalog).execute("SELECT count(*) FROM credits").fetchone()
+    query = [mc, "sql", "SELECT * FROM credits", "--db", str(catalog)]
+    table = Figure(
+        f"peak RSS, sql 'SELECT * FROM credits' ({credits:,} rows) as a table (pipe)",
+        "same with -f csv",
+        "<= 100 MB",
+        limit=100,
+        memory=True,
+        note="the process's own peak (wait4); its stdout is a pipe read to the end",
+    )
+    alternate(table, lambda: sampled(query, pipe=True), lambda: sampled([*query, "-f", "csv"], pipe=True), runs)
+    folder = big_pages(work, seed)
+    sizes = [p.stat().st_size for p in folder.glob("*.txt")]
+    db = work / "big-pages.db"
+    load = Figure(
+        f"peak RSS, load {len(sizes)} pages of {statistics.mean(sizes) / 1e6:.1f} MB, new DB",
+        "-",
+        "<= 300 MB",
+        limit=300,
+        memory=True,
+    )
+    seen: dict[str, list[float]] = {}
+
+    def one_load() -> Sample:
+        return sampled([mc, "load", str(folder), "--db", str(fresh(db))], tree=True, seen=seen)
+
+    alternate(load, one_load, None, runs)
+    load.note = (
+        "the largest sum of the RSS of moviecli and its worker processes, sampled from /proc every 10 ms"
+        " (pages they share counted in each: an upper bound); the sum of PSS peaked at "
+        + ", ".join(f"{v:.0f}" for v in seen["pss"])
+        + " MB, the largest single process (wait4) at "
+        + ", ".join(f"{v:.0f}" for v in seen["wait4"])
+        + " MB"
+    )
+    fresh(db)  # ~2 GB
+    return [table, load]
 
 
 def fresh(db: Path) -> Path:
@@ -305,6 +476,11 @@ def main() -> None:
         metavar="TITLES",
         help="only the load-imdb scale figure: TITLES (e.g. 2000000) against --imdb-titles, per row",
     )
+    parser.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="only the memory figures of issue 10 (the big catalog is loaded into --workdir once and kept)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     if args.quick:
@@ -322,6 +498,14 @@ def main() -> None:
         figures.append(imdb_scale_figure(work, args.imdb_scale, args.imdb_titles, args.runs))
         finish(figures, started, args.json)
     root, load_dir, new_dir = corpus(work, args.load_pages, args.catalog_pages, args.new_pages, args.seed)
+    if args.memory_only:
+        kept = work / f"memory-catalog-{args.catalog_pages}.db"
+        if not kept.exists():
+            print(f"  load of {args.catalog_pages:,} pages (once) ...", file=sys.stderr)
+            timed([mc, "load", str(root), "--db", str(fresh(work / "memory-catalog.tmp"))])
+            (work / "memory-catalog.tmp").rename(kept)
+        figures += memory_figures(work, mc, kept, args.seed, args.runs)
+        finish(figures, started, args.json)
     db, floor_db = work / "load.db", work / "floor.db"
     floor = [py, str(HERE / "floor.py"), str(load_dir), str(floor_db)]
 
@@ -410,6 +594,9 @@ def main() -> None:
             args.quick_runs,
         )
     )
+
+    print("  memory: a table of every credit, a load of big pages ...", file=sys.stderr)
+    figures += memory_figures(work, mc, catalog, args.seed, args.runs)
 
     print("  start-up ...", file=sys.stderr)
     sample = fresh(work / "sample.db")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from moviecli.output import visible
+
 WIDTH = 80
 CAST_SHOWN = 15
 
@@ -37,8 +39,22 @@ def _more(names: list[str], more: int | None) -> list[str]:
     return [*names, f"and {more} more"] if names and more else names
 
 
+def _visible(value: Any) -> Any:
+    """Every text of a record with its control characters escaped (output.visible): page text
+    reaches the terminal here, and an escape sequence in it must be shown, not obeyed."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {_visible(k): _visible(v) for k, v in value.items()}  # keys too: director_notes' are names
+    if isinstance(value, list):
+        return [_visible(v) for v in value]
+    return value
+
+
 def title_card(record: dict[str, Any]) -> str:
     """A few labelled lines per title: who made it, what it is about, what it earned."""
+    given_title = record["title"]  # repr()ed below, which escapes it itself
+    record = _visible(record)
     years = str(record["year"] or "?")
     if record["year_index"]:
         years += f"/{record['year_index']}"  # IMDb's way of telling two titles of one name and year apart
@@ -100,5 +116,5 @@ def title_card(record: dict[str, Any]) -> str:
         elif record["cast_complete"] is False:
             lines.append("  … and more (the page listed only some)")
     if record["reviews"]:
-        lines.append(f"{'Reviews':<16} {len(record['reviews'])} on the page (moviecli reviews {record['title']!r})")
+        lines.append(f"{'Reviews':<16} {len(record['reviews'])} on the page (moviecli reviews {given_title!r})")
     return "\n".join(lines)

@@ -1,5 +1,8 @@
 """Which title or person the user means: by IMDb id, by any known title or by name, the same everywhere.
 
+Every name a message shows comes from pages: its control characters are escaped (output.visible),
+and what the user typed is shown repr()ed, so no message can send the terminal an escape sequence.
+
 `show`, `reviews`, `grosses TITLE`, `filmography` and `titles --person` all resolve their argument
 here, so "not found" and "several match" read the same in every command. Nothing matching is a
 LookupFailed naming up to five close names; several matching list at most MAX_LISTED of them.
@@ -18,6 +21,7 @@ from typing import Any
 
 from moviecli.db import name_key
 from moviecli.errors import LookupFailed
+from moviecli.output import visible
 
 MAX_LISTED = 20  # several matches: list this many, then "… and N more"
 SUGGESTED = 5  # close names offered when nothing matches
@@ -43,7 +47,7 @@ class TitleMatch:
 
 
 def _label(title: str, year: int | None, year_index: str | None = None) -> str:
-    return f"{title} ({year or '?'}{'/' + year_index if year_index else ''})"
+    return f"{visible(title)} ({year or '?'}{'/' + visible(year_index) if year_index else ''})"
 
 
 def _several(what: str, count: int, labels: list[str], hint: str) -> LookupFailed:
@@ -55,7 +59,7 @@ def _several(what: str, count: int, labels: list[str], hint: str) -> LookupFaile
 def _suggest(key: str, candidates: dict[str, str]) -> str:
     """'; did you mean: A, B?' of the candidates (key -> shown name) closest to `key`, or ''."""
     close = difflib.get_close_matches(key, list(candidates), n=SUGGESTED, cutoff=0.6)
-    return f"; did you mean: {', '.join(candidates[c] for c in close)}?" if close else ""
+    return f"; did you mean: {', '.join(visible(candidates[c]) for c in close)}?" if close else ""
 
 
 def _prefixes(key: str) -> list[str]:
@@ -117,7 +121,7 @@ def find_title(
     if ident:
         row = conn.execute("SELECT id, title, year, kind FROM titles WHERE imdb_id = ?", (ident,)).fetchone()
         if row is None:
-            raise LookupFailed(f"no title with IMDb id {ident} in the catalog")
+            raise LookupFailed(f"no title with IMDb id {visible(ident)} in the catalog")
         return TitleMatch(row["id"], row["title"], row["year"], row["kind"])
     text = " ".join(text.split())
     if not text:
@@ -196,13 +200,20 @@ def _folded_titles(conn: sqlite3.Connection, text: str, year: int | None, kind: 
     return found
 
 
+def matched_note(match: TitleMatch) -> str | None:
+    """What to say on stderr of a title found by another of its titles (an AKA); None when by its own."""
+    if not match.matched:
+        return None
+    return f"{visible(match.title)} ({match.year or '?'}) matched by its {visible(match.matched)}"
+
+
 def title_id(
     conn: sqlite3.Connection, title: str, year: int | None, on_note: Callable[[str], None] | None = None
 ) -> int:
     """The id of the title TITLE means (find_title); found by an AKA, `on_note` is told which."""
     match = find_title(conn, title, year)
-    if match.matched and on_note is not None:
-        on_note(f"{match.title} ({match.year or '?'}) matched by its {match.matched}")
+    if (message := matched_note(match)) and on_note is not None:
+        on_note(message)
     return match.id
 
 
@@ -233,7 +244,7 @@ def person_ids(conn: sqlite3.Connection, name: str, *, imdb_id: str | None = Non
     if ident:
         row = conn.execute(f"SELECT p.id FROM people p WHERE p.imdb_id = ? AND {_CREDITED}", (ident,)).fetchone()
         if row is None:
-            raise LookupFailed(f"no person with IMDb id {ident} in the catalog")
+            raise LookupFailed(f"no person with IMDb id {visible(ident)} in the catalog")
         return [int(row[0])]
     key = name_key(name)
     if not key:
@@ -255,5 +266,5 @@ def person_ids(conn: sqlite3.Connection, name: str, *, imdb_id: str | None = Non
     if not matches:
         raise LookupFailed(f"no person {shown!r} in the catalog" + person_suggestions(conn, key))
     if len(matches) > 1:
-        raise _several(f"people match {shown!r}", len(matches), [m[1] for m in matches], "give the full name")
+        raise _several(f"people match {shown!r}", len(matches), [visible(m[1]) for m in matches], "give the full name")
     return [int(matches[0][0])]

@@ -94,7 +94,7 @@ def run(
         if "not authorized" in str(e):
             raise QueryError("sql: refused: the statement would change the catalog (it is read-only)") from None
         raise QueryError(f"sql: {e}") from None
-    columns = [d[0] for d in cursor.description or ()]
+    columns = unique_names([d[0] for d in cursor.description or ()])
 
     def rows() -> Rows:
         try:
@@ -105,6 +105,29 @@ def run(
             raise QueryError(f"sql: {e}") from None
 
     return columns, rows()
+
+
+def unique_names(names: Sequence[str]) -> list[str]:
+    """Column names made unique as sqlite-utils makes them: a later `a` is `a_2`, then `a_3`, ...,
+    skipping a suffix another column already has (`SELECT 1 AS a, 2 AS a, 3 AS a_2`: a, a_3, a_2).
+
+    JSON keys must differ or a column is lost; every format uses the same names, so a column is
+    called the same in a table, in csv and in JSON.
+    """
+    taken = set(names)
+    if len(taken) == len(names):
+        return list(names)  # the common case
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        if name in seen:
+            suffix = 2
+            while f"{name}_{suffix}" in seen or f"{name}_{suffix}" in taken:
+                suffix += 1
+            name = f"{name}_{suffix}"
+        seen.add(name)
+        unique.append(name)
+    return unique
 
 
 def _take(cursor: sqlite3.Cursor, n: int) -> Iterator[Sequence[Any]]:

@@ -42,8 +42,10 @@ app = typer.Typer()
 
 def _matched_note(match: Any) -> None:
     """Say on stderr which of its titles a title was found by, when it was not its own title."""
-    if match.matched:
-        note(f"{match.title} ({match.year or '?'}) matched by its {match.matched}")
+    from moviecli.lookup import matched_note
+
+    if message := matched_note(match):
+        note(message)
 
 
 @app.command()
