@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from moviecli.models import BoxOffice
 from moviecli.parse.lines import (
     BOX_OFFICE_LABEL,
+    BOX_STARTS,
     PARENS,
+    Lines,
     clean,
     find,
     find_line,
@@ -46,8 +48,6 @@ _BOX_KINDS = {
     "Cumulative Worldwide Gross": "worldwide_gross",
     "Worldwide Gross": "worldwide_gross",
 }
-
-_BOX_STARTS = ("Budget", "Opening Weekend", "Gross", "Cumulative Worldwide Gross", "Worldwide Gross")
 
 
 @dataclass
@@ -140,8 +140,12 @@ def parse_box_office(lines: list[str], start: int, warnings: list[str]) -> list[
     """Every labeled amount, plus (labels stripped) the section's first unlabeled amount as the budget."""
     out: list[BoxOffice] = []
     header = find_line(lines, "Box Office", start)
-    # Box-office labels start with one of the kinds' words: pick those lines out at comprehension speed.
-    for i in [i for i in range(start, len(lines)) if lines[i].startswith(_BOX_STARTS)]:
+    # Box-office labels start with one of the kinds' words: the page's index has those lines already.
+    if isinstance(lines, Lines):
+        candidates = lines.box_office_lines(start)
+    else:
+        candidates = [i for i in range(start, len(lines)) if lines[i].startswith(BOX_STARTS)]
+    for i in candidates:
         line = lines[i]
         if line.endswith(":"):
             if not (m := BOX_OFFICE_LABEL.match(line)):
