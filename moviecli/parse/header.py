@@ -77,6 +77,8 @@ _AFTER_HEADER = frozenset(
     }
 )
 _HEADER_ENDS = _AFTER_HEADER | CAST_HEADERS
+# What a subtext piece listing genres can start with (pieces are stripped): a genre's first letter, or a separator.
+_GENRE_FIRST = frozenset({g[0] for g in GENRES} | {",", "|"})
 # Header furniture, in three patterns by where they can match, because one unanchored search of them
 # all tried every branch at every character (~14 µs a line): the line's start, its end, anywhere.
 # A video's caption is its type: `Trailer`, `2:48 | Trailer`, `Clip`, `1:25 | Clip`, `Teaser`, ...
@@ -253,9 +255,11 @@ def read_subtext(line: str) -> dict[str, object] | None:
 
 def _subtext_piece(piece: str) -> dict[str, object] | None:
     # Pieces are stripped and hold no newline, so each pattern's literal start or end is a cheap test first.
-    genres = [g.strip() for g in piece.replace("|", ",").split(",") if g.strip()]
-    if genres and all(g in GENRES for g in genres):
-        return {"genres": genres}
+    # A genre list's first item is a genre (or the piece starts with a separator): else skip the split.
+    if piece[:1] in _GENRE_FIRST:
+        genres = [g.strip() for g in piece.replace("|", ",").split(",") if g.strip()]
+        if genres and all(g in GENRES for g in genres):
+            return {"genres": genres}
     m = _RUNTIME.match(piece) if piece.endswith(("h", "min")) else None
     if m and (m["h"] or m["m"]):
         return {"runtime_minutes": int(m["h"] or 0) * 60 + int(m["m"] or 0)}

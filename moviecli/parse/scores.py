@@ -108,9 +108,10 @@ def read_metascore(lines: list[str], head: Header) -> None:
 
 
 def read_popularity(lines: list[str], head: Header) -> None:
-    for i in range(head.end):
+    # The rank line ends with `)`: a comprehension picks those out faster than the loop tests each line.
+    for i in [i for i in range(head.end) if lines[i].endswith(")")]:
         line = lines[i]
-        if line.endswith(")") and line[:1].isdecimal() and (m := _POPULARITY.match(line)) and i not in head.used:
+        if line[:1].isdecimal() and (m := _POPULARITY.match(line)) and i not in head.used:
             head.popularity = to_int(m["rank"])
             head.used.add(i)
             return
