@@ -86,7 +86,8 @@ def _items(lines: list[str], start: int, end: int) -> list[tuple[str | None, lis
 
     def close() -> None:
         nonlocal label, cur
-        body = [x for x in (strip_links(_SEE_MORE.sub("", c)) for c in cur) if x]
+        # The pattern needs its literal `See more`: most lines have none, and a search tries every position.
+        body = [x for x in (strip_links(_SEE_MORE.sub("", c) if "See more" in c else c) for c in cur) if x]
         if body:
             items.append((label, body))
             label = None
@@ -100,7 +101,7 @@ def _items(lines: list[str], start: int, end: int) -> list[tuple[str | None, lis
             close()
         else:
             cur.append(line)
-            if _SEE_MORE.search(line):
+            if "See more" in line and _SEE_MORE.search(line):
                 close()
     close()
     return items

@@ -144,7 +144,13 @@ def page_lines(text: str) -> list[str]:
         text = text.replace("  ", " ")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Lines(map(str.strip, text.split("\n")))
+    # The only whitespace left is single spaces, so a line has at most one space at each end: drop
+    # those on the whole text rather than strip each line.
+    if " \n" in text:
+        text = text.replace(" \n", "\n")
+    if "\n " in text:
+        text = text.replace("\n ", "\n")
+    return Lines(text[text.startswith(" ") : len(text) - text.endswith(" ")].split("\n"))
 
 
 class Lines(list[str]):

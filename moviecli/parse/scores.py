@@ -118,12 +118,18 @@ def read_popularity(lines: list[str], head: Header) -> None:
 
 
 def find_awards(lines: list[str], head: Header) -> None:
-    for i in range(head.end):
+    # The candidates (a `|`, or a first character the text can start with) picked out at comprehension speed.
+    for i in [
+        i for i in range(head.end) if "|" in lines[i] or lines[i][:1] in _AWARDS_FIRST or lines[i][:1].isdecimal()
+    ]:
         line = lines[i]
-        if i in head.used or not ("|" in line or line[:1] in _AWARDS_FIRST or line[:1].isdecimal()):
+        if i in head.used:
             continue
-        # strip_links() only shortens the line, so no match on the line means none on the stripped one.
-        m = _AWARDS.match(strip_links(line)) if _AWARDS.match(line) else None
+        # strip_links() only shortens the line, so no match on the line means none on the stripped one
+        # (and when it changes nothing, the match is the one already made).
+        m = _AWARDS.match(line)
+        if m and (stripped := strip_links(line)) != line:
+            m = _AWARDS.match(stripped)
         if m:
             head.awards = read_awards(m["text"])
             head.used.add(i)
