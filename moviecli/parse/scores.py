@@ -108,22 +108,18 @@ def read_metascore(lines: list[str], head: Header) -> None:
 
 
 def read_popularity(lines: list[str], head: Header) -> None:
-    # The rank line ends with `)`: a comprehension picks those out faster than the loop tests each line.
-    for i in [i for i in range(head.end) if lines[i].endswith(")")]:
+    for i in range(head.end):
         line = lines[i]
-        if line[:1].isdecimal() and (m := _POPULARITY.match(line)) and i not in head.used:
+        if line.endswith(")") and line[:1].isdecimal() and (m := _POPULARITY.match(line)) and i not in head.used:
             head.popularity = to_int(m["rank"])
             head.used.add(i)
             return
 
 
 def find_awards(lines: list[str], head: Header) -> None:
-    # The candidates (a `|`, or a first character the text can start with) picked out at comprehension speed.
-    for i in [
-        i for i in range(head.end) if "|" in lines[i] or lines[i][:1] in _AWARDS_FIRST or lines[i][:1].isdecimal()
-    ]:
+    for i in range(head.end):
         line = lines[i]
-        if i in head.used:
+        if i in head.used or not ("|" in line or line[:1] in _AWARDS_FIRST or line[:1].isdecimal()):
             continue
         # strip_links() only shortens the line, so no match on the line means none on the stripped one
         # (and when it changes nothing, the match is the one already made).
