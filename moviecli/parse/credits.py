@@ -79,7 +79,8 @@ _WRITING_WORD = re.compile(
 
 _DIGIT = re.compile(r"\d")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,2}\.")
-_SUMMARY = re.compile(r"[.!?…]$|See full summary")
+# What a summary's `[.!?…]$` can end with (`$` also matches before a final newline).
+_SENTENCE_ENDS = (".", "!", "?", "…", ".\n", "!\n", "?\n", "…\n")
 
 
 @dataclass
@@ -296,7 +297,8 @@ def parse_credits(lines: list[str], head: Header) -> Credits:
 
 def _is_summary(line: str) -> bool:
     """A summary is a sentence: it ends with punctuation or carries a link to the full summary."""
-    return bool(_SUMMARY.search(line))
+    # `[.!?…]$|See full summary` with string methods: a pattern search was tried at every position.
+    return line.endswith(_SENTENCE_ENDS) or "See full summary" in line
 
 
 def _assign_unlabeled(out: Credits, name_lines: list[str], labeled: set[str], kind: str | None) -> None:

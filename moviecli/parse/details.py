@@ -34,6 +34,8 @@ _DETAIL_ANCHORS = frozenset(
     {"Release Date:", "Also Known As:", "Filming Locations:", "Filming Location:", "Box Office", "Company Credits"}
 )
 _TECH_END = re.compile(r"^See (?:full )?technical specs|^Did You Know\?$|^User Reviews$|^Edit$", re.IGNORECASE)
+# The first letters _TECH_END can match, ignoring case (ſ, U+017F, matches s): a cheap test first.
+_TECH_END_FIRST = frozenset("SsſDdUuEe")
 _RUNTIME = re.compile(r"^(\d+) min\b")
 _COLOR = re.compile(r"^(?:Color|Black and White|Colorized)\b")
 _FOUR_DIGITS = re.compile(r"\d{4}")
@@ -219,6 +221,10 @@ def _companies(lines: list[str], start: int, out: Details) -> None:
     out.companies = companies
 
 
+def _is_tech_end(line: str) -> bool:
+    return line[:1] in _TECH_END_FIRST and _TECH_END.match(line) is not None
+
+
 def _tech_specs(lines: list[str], start: int, out: Details) -> None:
     runtime = _value(lines, {"Runtime:"}, start)
     if runtime and (m := _RUNTIME.match(runtime)):
@@ -231,7 +237,7 @@ def _tech_specs(lines: list[str], start: int, out: Details) -> None:
     header = find_line(lines, "Technical Specs", start)
     if header is None:
         return
-    end = find(lines, _TECH_END.match, header + 1) or len(lines)
+    end = find(lines, _is_tech_end, header + 1) or len(lines)
     last = prev_nonempty(lines, header + 1)  # the last non-empty line before line i, kept as we go
     for i in range(header + 1, end):
         line, p = lines[i], last

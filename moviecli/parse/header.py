@@ -47,6 +47,7 @@ TITLE_LINE = re.compile(
     r"(?:\s*(?P<dash>[–—-])\s*(?P<end>\d{4})?\s*)?\)$"
 )
 _ORIGINAL = re.compile(r'^"?(?P<title>.+?)"?\s*\(original title\)$')
+_ORIGINAL_ENDS = ("(original title)", "(original title)\n")
 _RUNTIME = re.compile(r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*min)?$")
 _CERT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+\-/. ]{0,14}$")
 _EPISODE = re.compile(r"^Episode aired (?P<date>.+)$")
@@ -205,7 +206,9 @@ def _year(digits: str, head: Header) -> int | None:
 
 def _original_title(lines: list[str], head: Header) -> None:
     j = next_nonempty(lines, head.title_index, head.end)
-    if j is not None and (m := _ORIGINAL.match(lines[j])):
+    # The pattern ends with a literal `(original title)` (and `$`, which may stand before a final
+    # newline), after a lazy `.+?` tried at every position: test the end first.
+    if j is not None and lines[j].endswith(_ORIGINAL_ENDS) and (m := _ORIGINAL.match(lines[j])):
         head.original_title = m["title"].strip()
         head.used.add(j)
 
@@ -297,10 +300,17 @@ def _release(piece: str) -> dict[str, object] | None:
 # literal start or end each pattern needs is a cheap test to make before the pattern.
 
 
+def _may_hold_furniture(line: str) -> bool:
+    """Whether _FURNITURE_ANYWHERE can match: it needs an arrow or `IMDbPro` in some case (only the
+    `I` has non-ASCII matches, İ and ı), so `mdbpro` in the lowercased line. A search at every
+    position of the line cost more than these scans."""
+    return "»" in line or "◄" in line or "►" in line or "mdbpro" in line.lower()
+
+
 def is_furniture(line: str) -> bool:
     """Header lines that are links or decoration, never data."""
     return bool(
         _FURNITURE_START.match(line)
         or _FURNITURE_END.search(line, len(line) - _FURNITURE_END_LEN)
-        or _FURNITURE_ANYWHERE.search(line)
+        or (_may_hold_furniture(line) and _FURNITURE_ANYWHERE.search(line))
     )

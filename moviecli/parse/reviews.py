@@ -56,7 +56,8 @@ def _review(lines: list[str], b: int, m: re.Match[str], date: str, start: int, s
     while (following := next_nonempty(lines, i, stop)) is not None:
         i = following
         line = lines[i]
-        if (h := _HELPFUL.match(line)) and review.helpful is None:
+        # The helpful line starts with a digit (str.isdecimal is exactly a pattern's `\d`): test that first.
+        if line[:1].isdecimal() and (h := _HELPFUL.match(line)) and review.helpful is None:
             review.helpful, review.helpful_total = to_int(h["n"]), to_int(h["total"])
             if paragraphs:
                 break

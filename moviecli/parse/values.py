@@ -153,6 +153,8 @@ def read_release(text: str) -> tuple[str | None, str | None] | None:
 def to_int(s: str) -> int | None:
     """`29,751` → 29751; None unless the whole string is digits (with thousands separators)."""
     s = s.strip()
+    if s.isdecimal():
+        return int(s)  # digits only (isdecimal is exactly a pattern's `\d`, and int() reads them all)
     if not _INTEGER.fullmatch(s):
         return None
     return int(s.replace(",", ""))
