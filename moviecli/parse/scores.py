@@ -79,6 +79,10 @@ def read_counts(lines: list[str], head: Header) -> None:
         for i in range(head.end)
         if lines[i][-1:] in COUNT_LAST and (lines[i][:1] in _COUNT_FIRST or lines[i][:1].isdecimal())
     ]:
+        # Only a line naming users or critics counts: `ser` (the s may be ſ) or `cr` in some case.
+        low = lines[i].lower()
+        if "ser" not in low and "ſer" not in low and "cr" not in low:
+            continue
         m = REVIEW_COUNTS.match(lines[i])
         if m and (m["user"] or m["critic"]):
             head.used.add(i)
