@@ -127,6 +127,11 @@ def find_awards(lines: list[str], head: Header) -> None:
             continue
         # strip_links() only shortens the line, so no match on the line means none on the stripped one
         # (and when it changes nothing, the match is the one already made).
+        # The text needs `Won`, `Nominated`, `win` or `nomination` in some case (of those letters only
+        # the i has non-ASCII matches, İ and ı): without one of these in the lowercased line, no match.
+        low = line.lower()
+        if "won" not in low and "nom" not in low and "wi" not in low and "wı" not in low:
+            continue
         m = _AWARDS.match(line)
         if m and (stripped := strip_links(line)) != line:
             m = _AWARDS.match(stripped)

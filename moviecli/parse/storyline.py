@@ -89,11 +89,25 @@ def _story(lines: list[str], start: int, links: int | None, out: Storyline) -> N
     # The pattern needs "Written by": find that at C speed and search from the spaces before it, as no
     # match can start earlier (the leftmost match is the same).
     k = text.find("Written by")
-    m = _WRITTEN_BY.search(text, len(text[:k].rstrip())) if k >= 0 else None
-    if m:
-        out.storyline_author = m["author"]
-        text = text[: m.start()]
+    found = _written_by(text, k) if k >= 0 else None
+    if found:
+        text, out.storyline_author = text[: found[0]], found[1]
     out.storyline = text.strip() or None
+
+
+def _written_by(text: str, k: int) -> tuple[int, str] | None:
+    """(where the `Written by` credit starts, its author) for the first `Written by` at k, as _WRITTEN_BY finds them.
+
+    In the usual case, whitespace after `Written by` and no `<` or `>` after it, the match starts at
+    the whitespace before k and the author is the rest, stripped: no pattern is needed, whose lazy
+    author part ran the rest of the pattern at every length. Anything else goes to the pattern.
+    """
+    start = len(text[:k].rstrip())
+    rest = text[k + len("Written by") :]
+    if rest[:1].isspace() and "<" not in rest and ">" not in rest and (author := rest.strip()):
+        return start, author
+    m = _WRITTEN_BY.search(text, start)
+    return (m.start(), m["author"]) if m else None
 
 
 def _genres(lines: list[str], start: int, end: int, out: Storyline) -> int | None:

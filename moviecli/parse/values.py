@@ -106,7 +106,8 @@ _INTEGER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 def iso_date(s: str) -> str | None:
     """`9 February 1996` / `February 9, 1996` → `1996-02-09`; anything partial (`February 2008`) → None."""
     s = s.strip().rstrip(".")
-    m = _DAY_FIRST.match(s) or _MONTH_FIRST.match(s)
+    # One pattern needs a digit first (isdecimal is exactly `\d`), the other an ASCII letter: try only the one that can match.
+    m = _DAY_FIRST.match(s) if s[:1].isdecimal() else _MONTH_FIRST.match(s)
     if not m:
         return None
     month = _MONTHS.get(m["month"].lower())
