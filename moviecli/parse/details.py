@@ -103,14 +103,7 @@ def _countries_languages(lines: list[str], start: int, out: Details) -> None:
     out.languages = split_list(language) if language else []
     if country or language or label_value(lines, {"Country:", "Countries:", "Language:", "Languages:"}, start):
         return
-    anchor = next(
-        (
-            i
-            for i in range(max(start, 0), len(lines))
-            if lines[i] in _DETAIL_ANCHORS or (lines[i].endswith(":") and BOX_OFFICE_LABEL.match(lines[i]))
-        ),
-        None,
-    )  # (is_label's box-office test inline: a call a line was most of this scan)
+    anchor = _first_anchor(lines, start)
     if anchor is None:
         return
     found: list[list[str]] = []
@@ -136,6 +129,28 @@ def _countries_languages(lines: list[str], start: int, out: Details) -> None:
     elif len(found) == 1:
         out.countries = found[0]
         out.warnings.append("one unlabeled list before the release date: read as countries, no languages")
+
+
+def _first_anchor(lines: list[str], start: int) -> int | None:
+    """The first line at or after start that is a detail anchor or a box-office label line."""
+    if isinstance(lines, Lines):
+        # From the page's index: the anchors are labels, and box-office label lines are among its
+        # box-office lines, so no line needs looking at.
+        anchor = lines.first_whole_line(_DETAIL_ANCHORS, start)
+        for i in lines.box_office_lines(start):
+            if anchor is not None and i > anchor:
+                break
+            if lines[i].endswith(":") and BOX_OFFICE_LABEL.match(lines[i]):
+                return i
+        return anchor
+    return next(
+        (
+            i
+            for i in range(max(start, 0), len(lines))
+            if lines[i] in _DETAIL_ANCHORS or (lines[i].endswith(":") and BOX_OFFICE_LABEL.match(lines[i]))
+        ),
+        None,
+    )  # (is_label's box-office test inline: a call a line was most of this scan)
 
 
 def parse_box_office(lines: list[str], start: int, warnings: list[str]) -> list[BoxOffice]:

@@ -204,6 +204,20 @@ class Lines(list[str]):
                 best = found[n]
         return best
 
+    def first_whole_line(self, labels: frozenset[str], start: int) -> int | None:
+        """Index of the first line at or after start that is one of `labels` (known labels) on its own."""
+        entries = self._entries if self._entries is not None else self._build_index()
+        best = None
+        for label in labels:
+            found = entries.get(label, ())
+            for n in range(bisect_left(found, (start,)), len(found)):
+                i, value = found[n]
+                if value is None:  # a whole-line label, not a `Head: value` line
+                    if best is None or i < best:
+                        best = i
+                    break
+        return best
+
     def box_office_lines(self, start: int) -> Sequence[int]:
         """The lines at or after start that can hold a box-office label, in page order."""
         if self._entries is None:
