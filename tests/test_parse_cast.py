@@ -50,6 +50,12 @@ def test_rows_whose_only_character_is_an_episode_note_through_the_cli(tmp_path: 
         ),
         # A parenthesis inside the character that does not end it stays in the character.
         ("Ann Ray ... Jo (the elder) Smith", CastMember("Ann Ray", "Jo (the elder) Smith")),
+        # A row not cleaned yet (a block reader called on raw text) reads as its clean form does;
+        # a name is doubled only word for word.
+        ("Kim\u1680Adams  Kim\vAdams ... Sheila\u3000 (voice)", CastMember("Kim Adams", "Sheila", "voice")),
+        ("Kim Adams Kim Adam ... Sheila", CastMember("Kim Adams Kim Adam", "Sheila")),
+        ("Kim Adams  Kim Adams", CastMember("Kim Adams")),
+        ("Bo Bo", CastMember("Bo")),
     ],
 )
 def test_read_row(row: str, want: CastMember) -> None:

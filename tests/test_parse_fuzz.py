@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from moviecli.errors import ParseError
 from moviecli.models import Title
 from moviecli.parse import parse_page
+from moviecli.parse.didyouknow import SEE_MORE, see_more_at
+from moviecli.parse.values import RELEASE, release_parts
 
 PAGES = sorted((Path(__file__).parent / "fixtures" / "pages").glob("*.txt"))
 PAGE_LINES = [p.read_text(encoding="utf-8").split("\n") for p in PAGES]
@@ -127,3 +129,22 @@ def mutated_page(draw: st.DrawFn) -> str:
 @given(mutated_page())
 def test_mutated_pages(text: str) -> None:
     check(text)
+
+
+# Pieces of releases and of `See more »` links, with whitespace a block reader may meet raw.
+LINK_PIECES = st.sampled_from(["9 June 1995", "(USA)", "(", ")", "()", " ", "\u1680", "\n", "See more", "»", "x", "."])
+link_text = st.lists(st.one_of(LINK_PIECES, st.text(max_size=3)), max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(link_text)
+def test_release_parts_reads_what_the_release_pattern_matches(text: str) -> None:
+    m = RELEASE.match(text.strip())
+    assert release_parts(text.strip()) == ((m["date"], m["country"]) if m else None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(link_text)
+def test_see_more_at_finds_where_the_see_more_pattern_matches(text: str) -> None:
+    m = SEE_MORE.search(text)
+    assert see_more_at(text) == (m.start() if m else None)

@@ -156,3 +156,11 @@ def test_every_unicode_space_becomes_one_plain_space() -> None:
     page = "Velvet Static (1998)\n\nA" + "".join(spaces) + "B" + "".join(s + "C" for s in spaces)
     assert page_lines(page) == ["Velvet Static (1998)", "", "A B" + " C" * 27]
     assert clean("".join(spaces) + "x" + "".join(spaces) + "y") == "x y"
+
+
+def test_clean_collapses_every_space_its_quick_test_could_let_through() -> None:
+    # clean() only strips a printable string without a double space: right because every space it
+    # collapses (each Unicode space but the plain one and the line breaks, and U+200B) is non-printable.
+    odd = [chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in " \n\r"] + ["\u200b"]
+    assert [s for s in odd if s.isprintable()] == []
+    assert [clean(f"Ann{s}Ray") for s in odd] == ["Ann Ray"] * len(odd)

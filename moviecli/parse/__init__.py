@@ -38,14 +38,7 @@ def parse_page(text: str) -> Title:
     if cast_at is not None and cast_at < end:
         end = cast_at + 1 if not is_cast_header(lines[cast_at]) else cast_at
     head = parse_header(lines, end)
-    title = Title(
-        title=head.title,
-        year=head.year,
-        year_index=head.year_index,
-        end_year=head.end_year,
-        original_title=head.original_title,
-    )
-    warnings = title.warnings
+    warnings: list[str] = []
 
     credits = _safely(warnings, "credits", lambda: parse_credits(lines, head), Credits())
     no_cast: tuple[list[CastMember], int] = ([], end)
@@ -58,42 +51,69 @@ def parse_page(text: str) -> Title:
     reviews = _safely(warnings, "reviews", lambda: parse_reviews(lines), no_reviews)
     details = _safely(warnings, "details", lambda: parse_details(lines, end), Details())
 
-    title.kind = head.kind or ("tv_series" if head.ranged else "short" if "Short" in head.genres else "movie")
-    title.runtime_minutes = details.runtime_minutes or head.runtime_minutes
-    title.summary = credits.summary
-    title.directors, title.writers = credits.directors, credits.writers
-    title.director_notes = {n: c for n, c in zip(credits.directors, credits.director_notes, strict=False) if c}
-    title.directors_more, title.writers_more = credits.directors_more, credits.writers_more
-    title.creators, title.stars = credits.creators, credits.stars
-    title.cast = cast
-    title.cast_complete = cast_complete(lines, cast_at, cast_end) if cast and cast_at is not None else None
-    title.storyline, title.storyline_author = story.storyline, story.storyline_author
-    title.keywords, title.taglines = story.keywords, story.taglines
-    # The Genres block is the full list; the subtext may show only the first few.
-    title.genres = story.genres or head.genres
-    title.certificate = story.certificate or head.certificate
-    title.certificate_reason = story.certificate_reason
-    title.rating, title.votes, title.metascore = head.rating, head.votes, head.metascore
-    title.user_reviews, title.critic_reviews = head.user_reviews, head.critic_reviews
-    title.metacritic_reviews = head.metacritic_reviews
-    title.popularity, title.awards = head.popularity, head.awards
-    for name in ("trivia", "goofs", "quotes", "crazy_credits", "alternate_versions", "connections", "soundtracks"):
-        setattr(title, name, getattr(dyk, name))
-    title.reviews = reviews
-    title.official_sites, title.akas = details.official_sites, details.akas
-    title.countries, title.languages = details.countries, details.languages
     # A date of reduced precision (`February 2008`, `2008`) is kept as such, apart: release_date is a day.
     release = details.release_date or head.release_date
-    if release is not None and len(release) < len("yyyy-mm-dd"):
-        title.release_date_partial = release
-    else:
-        title.release_date = release
-    title.release_country = details.release_country or head.release_country
-    title.filming_locations, title.box_office = details.filming_locations, details.box_office
-    title.companies, title.sound_mix = details.companies, details.sound_mix
-    title.color, title.aspect_ratio = details.color, details.aspect_ratio
+    partial = release is not None and len(release) < len("yyyy-mm-dd")
     warnings.extend(head.warnings + credits.warnings + dyk.warnings + details.warnings)
-    return title
+    # One constructor call with every field: setting them one by one after a default construction
+    # built every default list first.
+    return Title(
+        title=head.title,
+        year=head.year,
+        year_index=head.year_index,
+        end_year=head.end_year,
+        kind=head.kind or ("tv_series" if head.ranged else "short" if "Short" in head.genres else "movie"),
+        original_title=head.original_title,
+        runtime_minutes=details.runtime_minutes or head.runtime_minutes,
+        summary=credits.summary,
+        storyline=story.storyline,
+        storyline_author=story.storyline_author,
+        directors=credits.directors,
+        director_notes={n: c for n, c in zip(credits.directors, credits.director_notes, strict=False) if c},
+        directors_more=credits.directors_more,
+        writers=credits.writers,
+        writers_more=credits.writers_more,
+        creators=credits.creators,
+        stars=credits.stars,
+        cast=cast,
+        cast_complete=cast_complete(lines, cast_at, cast_end) if cast and cast_at is not None else None,
+        # The Genres block is the full list; the subtext may show only the first few.
+        genres=story.genres or head.genres,
+        certificate=story.certificate or head.certificate,
+        certificate_reason=story.certificate_reason,
+        rating=head.rating,
+        votes=head.votes,
+        metascore=head.metascore,
+        user_reviews=head.user_reviews,
+        critic_reviews=head.critic_reviews,
+        metacritic_reviews=head.metacritic_reviews,
+        popularity=head.popularity,
+        awards=head.awards,
+        keywords=story.keywords,
+        taglines=story.taglines,
+        trivia=dyk.trivia,
+        goofs=dyk.goofs,
+        quotes=dyk.quotes,
+        crazy_credits=dyk.crazy_credits,
+        alternate_versions=dyk.alternate_versions,
+        connections=dyk.connections,
+        soundtracks=dyk.soundtracks,
+        reviews=reviews,
+        official_sites=details.official_sites,
+        countries=details.countries,
+        languages=details.languages,
+        release_date=None if partial else release,
+        release_date_partial=release if partial else None,
+        release_country=details.release_country or head.release_country,
+        akas=details.akas,
+        filming_locations=details.filming_locations,
+        box_office=details.box_office,
+        companies=details.companies,
+        sound_mix=details.sound_mix,
+        color=details.color,
+        aspect_ratio=details.aspect_ratio,
+        warnings=warnings,
+    )
 
 
 def _safely(warnings: list[str], block: str, read: Callable[[], T], default: T) -> T:

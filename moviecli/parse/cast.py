@@ -104,6 +104,14 @@ def undouble(name: str) -> str:
     return name
 
 
+def _undouble_plain(name: str) -> str:
+    """undouble() of a name with single spaces only: doubled, it is `X X`, so no split is needed."""
+    half = len(name) // 2
+    if len(name) % 2 and name[half] == " " and name[:half] == name[half + 1 :]:
+        return name[:half]
+    return name
+
+
 def read_row(line: str) -> CastMember | None:
     """`Albert Henderson ... Man at Strip Bar (as Al Henderson)` → name, character, note.
 
@@ -111,17 +119,21 @@ def read_row(line: str) -> CastMember | None:
     notes but no character has no ` ... ` (`Maria Darling Maria Darling (19 episodes, 2007-2009)`):
     its notes then trail the name.
     """
+    # A page's rows are clean already (no odd space, no double space): each piece of one then needs
+    # only a strip, which is what clean() would do to it, without its tests three times a row.
+    plain = "  " not in line and line.isprintable()
+    tidy = str.strip if plain else clean
     name, sep, rest = line.partition(" ... ")
     if not sep and line.endswith(" ..."):
         name, sep, rest = line[:-4], " ...", ""
     notes: list[str] = []
-    name = clean(name)
+    name = tidy(name)
     if not sep and name.endswith(")"):
-        name, notes = split_notes(name)
-    name = undouble(clean(name))
+        name, notes = split_notes(name)  # (what it leaves of a clean name is clean)
+    name = _undouble_plain(name) if plain else undouble(name)
     if not name or len(name) > 100:
         return None
-    rest = clean(rest)
+    rest = tidy(rest)
     if rest.endswith(")"):  # most rows carry no note: skip the scan
         rest, character_notes = split_notes(rest)
         notes += character_notes

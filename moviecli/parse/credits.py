@@ -79,7 +79,8 @@ _WRITING_WORD = re.compile(
 
 _DIGIT = re.compile(r"\d")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,2}\.")
-_SUMMARY = re.compile(r"[.!?…]$|See full summary")
+# What a summary's `[.!?…]$` can end with (`$` also matches before a final newline).
+_SENTENCE_ENDS = (".", "!", "?", "…", ".\n", "!\n", "?\n", "…\n")
 
 
 @dataclass
@@ -103,6 +104,10 @@ def split_top(s: str) -> list[str]:
     # Split at every comma, then glue back the pieces that fall inside a parenthesis: a comma splits
     # when the parentheses before it balance (or close more than they open). Pieces are joined once
     # per part: `+=` on a part held by the list copied it each time, quadratic on a long unclosed `(`.
+    if "(" not in s and ")" not in s:
+        # No parenthesis, so every comma splits; and the pieces of a clean string need only a strip.
+        tidy = str.strip if "  " not in s and s.isprintable() else clean
+        return [c for piece in s.split(",") if (c := tidy(piece))]
     parts: list[list[str]] = []
     depth = 0
     for piece in s.split(","):
@@ -153,7 +158,10 @@ def split_more(s: str) -> tuple[str, int | None]:
 
 
 def _drop_links(s: str) -> str:
-    # Cheap tests first (this runs several times a credit line): each link needs its literal text.
+    # Cheap tests first (this runs several times a credit line): each link needs its literal text,
+    # and most header lines have none of them.
+    if "|" not in s and "»" not in s and "See more" not in s and " more credit" not in s:
+        return clean(s)
     if " more credit" in s:
         s = split_more(s)[0]
     s = strip_links(s)
@@ -225,8 +233,9 @@ def parse_credits(lines: list[str], head: Header) -> Credits:
     used = set(head.used)
     labeled: set[str] = set()
     stars_label_at = None
-    # Only a label line or a `Head: value` line can be a credit label: pick them out at comprehension speed.
-    for i in [i for i in range(head.title_index + 1, head.end) if lines[i] in _CREDIT_LABELS or ": " in lines[i]]:
+    # Only a line with a colon can be a credit label (`Director:`, `Writers: …`): pick those out at
+    # comprehension speed, with one test a line.
+    for i in [i for i in range(head.title_index + 1, head.end) if ":" in lines[i]]:
         line = lines[i]
         if line in _CREDIT_LABELS:
             slot = _CREDIT_LABELS[line]
@@ -249,7 +258,8 @@ def parse_credits(lines: list[str], head: Header) -> Credits:
 
     stars_at = None
     if "stars" not in labeled:
-        for i in range(head.title_index + 1, head.end):
+        # The stars link follows a `|`: only lines with one can end with it.
+        for i in [i for i in range(head.title_index + 1, head.end) if "|" in lines[i]]:
             if i not in used and _cut_stars_link(lines[i]) is not None:
                 stars_at = i
                 used.add(i)
@@ -287,7 +297,8 @@ def parse_credits(lines: list[str], head: Header) -> Credits:
 
 def _is_summary(line: str) -> bool:
     """A summary is a sentence: it ends with punctuation or carries a link to the full summary."""
-    return bool(_SUMMARY.search(line))
+    # `[.!?…]$|See full summary` with string methods: a pattern search was tried at every position.
+    return line.endswith(_SENTENCE_ENDS) or "See full summary" in line
 
 
 def _assign_unlabeled(out: Credits, name_lines: list[str], labeled: set[str], kind: str | None) -> None:

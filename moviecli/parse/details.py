@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from moviecli.models import BoxOffice
 from moviecli.parse.lines import (
     BOX_OFFICE_LABEL,
+    BOX_STARTS,
     PARENS,
+    Lines,
     clean,
     find,
     find_line,
@@ -32,6 +34,8 @@ _DETAIL_ANCHORS = frozenset(
     {"Release Date:", "Also Known As:", "Filming Locations:", "Filming Location:", "Box Office", "Company Credits"}
 )
 _TECH_END = re.compile(r"^See (?:full )?technical specs|^Did You Know\?$|^User Reviews$|^Edit$", re.IGNORECASE)
+# The first letters _TECH_END can match, ignoring case (ſ, U+017F, matches s): a cheap test first.
+_TECH_END_FIRST = frozenset("SsſDdUuEe")
 _RUNTIME = re.compile(r"^(\d+) min\b")
 _COLOR = re.compile(r"^(?:Color|Black and White|Colorized)\b")
 _FOUR_DIGITS = re.compile(r"\d{4}")
@@ -46,8 +50,6 @@ _BOX_KINDS = {
     "Cumulative Worldwide Gross": "worldwide_gross",
     "Worldwide Gross": "worldwide_gross",
 }
-
-_BOX_STARTS = ("Budget", "Opening Weekend", "Gross", "Cumulative Worldwide Gross", "Worldwide Gross")
 
 
 @dataclass
@@ -101,14 +103,7 @@ def _countries_languages(lines: list[str], start: int, out: Details) -> None:
     out.languages = split_list(language) if language else []
     if country or language or label_value(lines, {"Country:", "Countries:", "Language:", "Languages:"}, start):
         return
-    anchor = next(
-        (
-            i
-            for i in range(max(start, 0), len(lines))
-            if lines[i] in _DETAIL_ANCHORS or (lines[i].endswith(":") and BOX_OFFICE_LABEL.match(lines[i]))
-        ),
-        None,
-    )  # (is_label's box-office test inline: a call a line was most of this scan)
+    anchor = _first_anchor(lines, start)
     if anchor is None:
         return
     found: list[list[str]] = []
@@ -136,12 +131,38 @@ def _countries_languages(lines: list[str], start: int, out: Details) -> None:
         out.warnings.append("one unlabeled list before the release date: read as countries, no languages")
 
 
+def _first_anchor(lines: list[str], start: int) -> int | None:
+    """The first line at or after start that is a detail anchor or a box-office label line."""
+    if isinstance(lines, Lines):
+        # From the page's index: the anchors are labels, and box-office label lines are among its
+        # box-office lines, so no line needs looking at.
+        anchor = lines.first_whole_line(_DETAIL_ANCHORS, start)
+        for i in lines.box_office_lines(start):
+            if anchor is not None and i > anchor:
+                break
+            if lines[i].endswith(":") and BOX_OFFICE_LABEL.match(lines[i]):
+                return i
+        return anchor
+    return next(
+        (
+            i
+            for i in range(max(start, 0), len(lines))
+            if lines[i] in _DETAIL_ANCHORS or (lines[i].endswith(":") and BOX_OFFICE_LABEL.match(lines[i]))
+        ),
+        None,
+    )  # (is_label's box-office test inline: a call a line was most of this scan)
+
+
 def parse_box_office(lines: list[str], start: int, warnings: list[str]) -> list[BoxOffice]:
     """Every labeled amount, plus (labels stripped) the section's first unlabeled amount as the budget."""
     out: list[BoxOffice] = []
     header = find_line(lines, "Box Office", start)
-    # Box-office labels start with one of the kinds' words: pick those lines out at comprehension speed.
-    for i in [i for i in range(start, len(lines)) if lines[i].startswith(_BOX_STARTS)]:
+    # Box-office labels start with one of the kinds' words: the page's index has those lines already.
+    if isinstance(lines, Lines):
+        candidates = lines.box_office_lines(start)
+    else:
+        candidates = [i for i in range(start, len(lines)) if lines[i].startswith(BOX_STARTS)]
+    for i in candidates:
         line = lines[i]
         if line.endswith(":"):
             if not (m := BOX_OFFICE_LABEL.match(line)):
@@ -215,6 +236,10 @@ def _companies(lines: list[str], start: int, out: Details) -> None:
     out.companies = companies
 
 
+def _is_tech_end(line: str) -> bool:
+    return line[:1] in _TECH_END_FIRST and _TECH_END.match(line) is not None
+
+
 def _tech_specs(lines: list[str], start: int, out: Details) -> None:
     runtime = _value(lines, {"Runtime:"}, start)
     if runtime and (m := _RUNTIME.match(runtime)):
@@ -227,7 +252,7 @@ def _tech_specs(lines: list[str], start: int, out: Details) -> None:
     header = find_line(lines, "Technical Specs", start)
     if header is None:
         return
-    end = find(lines, _TECH_END.match, header + 1) or len(lines)
+    end = find(lines, _is_tech_end, header + 1) or len(lines)
     last = prev_nonempty(lines, header + 1)  # the last non-empty line before line i, kept as we go
     for i in range(header + 1, end):
         line, p = lines[i], last

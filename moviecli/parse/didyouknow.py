@@ -41,7 +41,8 @@ _ENDS = frozenset(
         "Recently Viewed",
     }
 )
-_SEE_MORE = re.compile(r"\s*See more\s*»?\s*$")
+# An item's closing link: what see_more_at() finds.
+SEE_MORE = re.compile(r"\s*See more\s*»?\s*$")
 # A quote line is `[action]` or `Speaker: words`, the speaker being a name (capitalised words, maybe `#1,`),
 # so that trivia such as `The sign reads: "..."` is not taken for a quote.
 _WORD = r"(?:[A-Z0-9#'\"(.][^\s:]*|of|the|de|van|von|du|la|le|da|di|del|for|and)"
@@ -86,7 +87,7 @@ def _items(lines: list[str], start: int, end: int) -> list[tuple[str | None, lis
 
     def close() -> None:
         nonlocal label, cur
-        body = [x for x in (strip_links(_SEE_MORE.sub("", c)) for c in cur) if x]
+        body = [x for x in map(strip_links, map(_without_see_more, cur)) if x]
         if body:
             items.append((label, body))
             label = None
@@ -100,10 +101,34 @@ def _items(lines: list[str], start: int, end: int) -> list[tuple[str | None, lis
             close()
         else:
             cur.append(line)
-            if _SEE_MORE.search(line):
+            if see_more_at(line) is not None:
                 close()
     close()
     return items
+
+
+def see_more_at(s: str) -> int | None:
+    """Where SEE_MORE's match starts in s (the `See more »` ending it and the whitespace before), or None.
+
+    By string methods from the end: searched, the pattern was tried at every position of the line.
+    rstrip() drops exactly what `\\s` matches; the match, leftmost, starts where the whitespace
+    before the last `See more` does.
+    """
+    t = s.rstrip()
+    if t.endswith("»"):
+        t = t[:-1].rstrip()
+    if not t.endswith("See more"):
+        return None
+    k = len(t) - len("See more")
+    while k and s[k - 1].isspace():
+        k -= 1
+    return k
+
+
+def _without_see_more(s: str) -> str:
+    """s without the `See more »` that ends it, as SEE_MORE.sub("", s) gives it."""
+    k = see_more_at(s)
+    return s if k is None else s[:k]
 
 
 def _guess_slot(item: list[str], pos: int) -> str | None:

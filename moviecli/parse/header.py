@@ -47,6 +47,7 @@ TITLE_LINE = re.compile(
     r"(?:\s*(?P<dash>[–—-])\s*(?P<end>\d{4})?\s*)?\)$"
 )
 _ORIGINAL = re.compile(r'^"?(?P<title>.+?)"?\s*\(original title\)$')
+_ORIGINAL_ENDS = ("(original title)", "(original title)\n")
 _RUNTIME = re.compile(r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*min)?$")
 _CERT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+\-/. ]{0,14}$")
 _EPISODE = re.compile(r"^Episode aired (?P<date>.+)$")
@@ -77,6 +78,8 @@ _AFTER_HEADER = frozenset(
     }
 )
 _HEADER_ENDS = _AFTER_HEADER | CAST_HEADERS
+# What a subtext piece listing genres can start with (pieces are stripped): a genre's first letter, or a separator.
+_GENRE_FIRST = frozenset({g[0] for g in GENRES} | {",", "|"})
 # Header furniture, in three patterns by where they can match, because one unanchored search of them
 # all tried every branch at every character (~14 µs a line): the line's start, its end, anywhere.
 # A video's caption is its type: `Trailer`, `2:48 | Trailer`, `Clip`, `1:25 | Clip`, `Teaser`, ...
@@ -203,7 +206,9 @@ def _year(digits: str, head: Header) -> int | None:
 
 def _original_title(lines: list[str], head: Header) -> None:
     j = next_nonempty(lines, head.title_index, head.end)
-    if j is not None and (m := _ORIGINAL.match(lines[j])):
+    # The pattern ends with a literal `(original title)` (and `$`, which may stand before a final
+    # newline), after a lazy `.+?` tried at every position: test the end first.
+    if j is not None and lines[j].endswith(_ORIGINAL_ENDS) and (m := _ORIGINAL.match(lines[j])):
         head.original_title = m["title"].strip()
         head.used.add(j)
 
@@ -253,9 +258,11 @@ def read_subtext(line: str) -> dict[str, object] | None:
 
 def _subtext_piece(piece: str) -> dict[str, object] | None:
     # Pieces are stripped and hold no newline, so each pattern's literal start or end is a cheap test first.
-    genres = [g.strip() for g in piece.replace("|", ",").split(",") if g.strip()]
-    if genres and all(g in GENRES for g in genres):
-        return {"genres": genres}
+    # A genre list's first item is a genre (or the piece starts with a separator): else skip the split.
+    if piece[:1] in _GENRE_FIRST:
+        genres = [g.strip() for g in piece.replace("|", ",").split(",") if g.strip()]
+        if genres and all(g in GENRES for g in genres):
+            return {"genres": genres}
     m = _RUNTIME.match(piece) if piece.endswith(("h", "min")) else None
     if m and (m["h"] or m["m"]):
         return {"runtime_minutes": int(m["h"] or 0) * 60 + int(m["m"] or 0)}
@@ -293,10 +300,17 @@ def _release(piece: str) -> dict[str, object] | None:
 # literal start or end each pattern needs is a cheap test to make before the pattern.
 
 
+def _may_hold_furniture(line: str) -> bool:
+    """Whether _FURNITURE_ANYWHERE can match: it needs an arrow or `IMDbPro` in some case (only the
+    `I` has non-ASCII matches, İ and ı), so `mdbpro` in the lowercased line. A search at every
+    position of the line cost more than these scans."""
+    return "»" in line or "◄" in line or "►" in line or "mdbpro" in line.lower()
+
+
 def is_furniture(line: str) -> bool:
     """Header lines that are links or decoration, never data."""
     return bool(
         _FURNITURE_START.match(line)
         or _FURNITURE_END.search(line, len(line) - _FURNITURE_END_LEN)
-        or _FURNITURE_ANYWHERE.search(line)
+        or (_may_hold_furniture(line) and _FURNITURE_ANYWHERE.search(line))
     )

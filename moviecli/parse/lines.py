@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 # Every character Python counts as whitespace (str.isspace, which is what a pattern's `\s` matches) but
 # the line breaks, plus U+200B: all become a plain space and runs of them one space, so that no pattern
@@ -20,7 +20,6 @@ _ODD_SPACES = (
     "\t\v\f\x1c\x1d\x1e\x1f\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200C))) + "\u2028\u2029\u202f\u205f\u3000"
 )
 _SPACES = re.compile(f"[ {_ODD_SPACES}]+")
-_ODD_SPACE = re.compile(f"[{_ODD_SPACES}]")  # _SPACES but the plain space
 
 # Trailing link texts the extractor glued onto values: "Smoke See more »", "R | See all certifications »",
 # "Stars … | See full cast & crew »", "Writers … | 5 more credits »". The » is what marks them as links.
@@ -114,6 +113,7 @@ LABELS = SECTION_HEADERS | frozenset(
     }
 )
 # Box-office labels carry a country: "Opening Weekend USA:", "Gross USA:", "Cumulative Worldwide Gross:".
+BOX_STARTS = ("Budget", "Opening Weekend", "Gross", "Cumulative Worldwide Gross", "Worldwide Gross")
 BOX_OFFICE_LABEL = re.compile(
     r"^(?P<kind>Budget|Opening Weekend|Gross|Cumulative Worldwide Gross|Worldwide Gross)"
     r"(?: (?P<country>[^:]{1,40}))?:$"
@@ -123,9 +123,9 @@ BOX_OFFICE_LABEL = re.compile(
 def clean(s: str) -> str:
     """Collapse whitespace (U+00A0 included) and trim."""
     # Most strings are already collapsed: without a double space or an odd space, _SPACES would only
-    # replace single spaces with themselves. Tested at C speed.
-    # (The ASCII odd spaces are all control characters, so a printable ASCII string has none.)
-    if "  " not in s and (s.isprintable() if s.isascii() else _ODD_SPACE.search(s) is None):
+    # replace single spaces with themselves. Tested at C speed: every odd space is non-printable
+    # (str.isprintable refuses all separators but the space, and all control and format characters).
+    if "  " not in s and s.isprintable():
         return s.strip()
     return _SPACES.sub(" ", s).strip()
 
@@ -144,52 +144,85 @@ def page_lines(text: str) -> list[str]:
         text = text.replace("  ", " ")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Lines(map(str.strip, text.split("\n")))
+    # The only whitespace left is single spaces, so a line has at most one space at each end: drop
+    # those on the whole text rather than strip each line.
+    if " \n" in text:
+        text = text.replace(" \n", "\n")
+    if "\n " in text:
+        text = text.replace("\n ", "\n")
+    return Lines(text[text.startswith(" ") : len(text) - text.endswith(" ")].split("\n"))
 
 
 class Lines(list[str]):
     """A page's lines, with an index of where each label line (and each `Head: value` head) occurs.
 
     label_value() runs ~17 times a page; scanning the page each time was a quarter of parsing.
-    The index is built on first use; the parser never changes a page's lines, so it stays true.
+    The index is built on first use, in one pass that also notes the lines a box-office label can
+    be on; the parser never changes a page's lines, so it stays true.
     """
 
-    _where: dict[str, list[int]] | None = None
-    _heads: dict[str, list[tuple[int, str]]] | None = None
+    # label -> [(index, value after `Head: `, or None for a whole-line label)], in page order: a
+    # label's whole-line and `Head: value` forms in one list, so one bisect finds the first of both.
+    _entries: dict[str, list[tuple[int, str | None]]] | None = None
+    _box: Sequence[int] = ()  # lines that start with a box-office kind and end with ":" or hold ": "
 
-    def _build_index(self) -> tuple[dict[str, list[int]], dict[str, list[tuple[int, str]]]]:
-        where: dict[str, list[int]] = {}
-        heads: dict[str, list[tuple[int, str]]] = {}
-        # Only label lines and `Head: value` lines can answer; pick them out at comprehension speed.
-        # (No label contains ": ", so the two kinds never overlap.)
-        for i in [i for i, line in enumerate(self) if line in LABELS or ": " in line]:
+    def _build_index(self) -> dict[str, list[tuple[int, str | None]]]:
+        entries: dict[str, list[tuple[int, str | None]]] = {}
+        box: list[int] = []
+        # Only label lines and lines holding a colon can answer: pick them out at comprehension speed.
+        # (No label contains ": ", so a line is one kind or the other.)
+        for i in [i for i, line in enumerate(self) if ":" in line or line in LABELS]:
             line = self[i]
             if line in LABELS:
-                where.setdefault(line, []).append(i)
-            elif rest := line[(k := line.find(": ")) + 2 :].strip():
+                entries.setdefault(line, []).append((i, None))
+                if line == "Budget:":
+                    box.append(i)
+                continue
+            k = line.find(": ")
+            if k >= 0 and (rest := line[k + 2 :].strip()):
                 # Keyed "Country:" as the label is, so a lookup needs no slicing (and the label's hash is kept).
-                heads.setdefault(line[: k + 1], []).append((i, rest))
-        self._where, self._heads = where, heads
-        return where, heads
+                entries.setdefault(line[: k + 1], []).append((i, rest))
+            if (k >= 0 or line.endswith(":")) and line.startswith(BOX_STARTS):
+                box.append(i)
+        self._entries, self._box = entries, box
+        return entries
 
     def index_of_label(self, labels: set[str] | frozenset[str], start: int) -> tuple[int, str | None] | None:
         """(index, value after `Head: `, or None for a whole-line label) of the first match at or after start."""
-        where, heads = (self._where, self._heads) if self._where is not None else self._build_index()
-        assert heads is not None
+        entries = self._entries if self._entries is not None else self._build_index()
         best: tuple[int, str | None] | None = None
+        at = (start,)  # sorts before every (start, value): bisect_left finds the first entry at or after start
         for label in labels:
-            if label in LABELS:
-                found = where.get(label)
-                if found and (n := bisect_left(found, start)) < len(found) and (best is None or found[n] < best[0]):
-                    best = (found[n], None)
-            elif (i := find_line(self, label, start)) is not None and (best is None or i < best[0]):
-                best = (i, None)  # not a known label: not indexed, so look for it
-            head = heads.get(label)  # (every key ends with ":")
-            if head and (n := bisect_left(head, (start, ""))) < len(head):
-                i, rest = head[n]
-                if best is None or i < best[0]:
-                    best = (i, rest)
+            if (
+                label not in LABELS
+                and (i := find_line(self, label, start)) is not None
+                and (best is None or i < best[0])
+            ):
+                best = (i, None)  # not a known label: not indexed as a whole line, so look for it
+            found = entries.get(label)
+            if found and (n := bisect_left(found, at)) < len(found) and (best is None or found[n][0] < best[0]):
+                best = found[n]
         return best
+
+    def first_whole_line(self, labels: frozenset[str], start: int) -> int | None:
+        """Index of the first line at or after start that is one of `labels` (known labels) on its own."""
+        entries = self._entries if self._entries is not None else self._build_index()
+        best = None
+        for label in labels:
+            found = entries.get(label, ())
+            for n in range(bisect_left(found, (start,)), len(found)):
+                i, value = found[n]
+                if value is None:  # a whole-line label, not a `Head: value` line
+                    if best is None or i < best:
+                        best = i
+                    break
+        return best
+
+    def box_office_lines(self, start: int) -> Sequence[int]:
+        """The lines at or after start that can hold a box-office label, in page order."""
+        if self._entries is None:
+            self._build_index()
+        return self._box[bisect_left(self._box, start) :]
 
 
 def strip_links(s: str) -> str:

@@ -29,24 +29,23 @@ def parse_reviews(lines: list[str]) -> list[Review]:
     start = find_line(lines, "User Reviews")
     if start is None:
         start = 0
+    # `" | by "` / `" | By "`: the byline's literal text, a cheap test before the pattern. The match
+    # and the date are kept for the review itself.
     bylines = [
-        i
-        for i in range(start, len(lines))
-        # `" | by "` / `" | By "`: the byline's literal text, a cheap test before the pattern.
-        if (" | by " in lines[i] or " | By " in lines[i]) and (m := _BYLINE.match(lines[i])) and iso_date(m["date"])
+        (i, m, date)
+        for i in [i for i in range(start, len(lines)) if " | by " in lines[i] or " | By " in lines[i]]
+        if (m := _BYLINE.match(lines[i])) and (date := iso_date(m["date"]))
     ]
     reviews = []
-    for n, b in enumerate(bylines):
-        stop = bylines[n + 1] if n + 1 < len(bylines) else len(lines)
-        reviews.append(_review(lines, b, start, stop))
+    for n, (b, m, date) in enumerate(bylines):
+        stop = bylines[n + 1][0] if n + 1 < len(bylines) else len(lines)
+        reviews.append(_review(lines, b, m, date, start, stop))
     return reviews
 
 
-def _review(lines: list[str], b: int, start: int, stop: int) -> Review:
-    m = _BYLINE.match(lines[b])
-    assert m is not None
+def _review(lines: list[str], b: int, m: re.Match[str], date: str, start: int, stop: int) -> Review:
     author, location = read_author(m["who"])
-    review = Review(author=author, location=location, date=iso_date(m["date"]))
+    review = Review(author=author, location=location, date=date)
     t = prev_nonempty(lines, b)
     if t is not None and t > start and lines[t] != "User Reviews":
         if (r := _OWN_RATING.match(lines[t])) and (t2 := prev_nonempty(lines, t)) is not None and t2 > start:
@@ -57,7 +56,8 @@ def _review(lines: list[str], b: int, start: int, stop: int) -> Review:
     while (following := next_nonempty(lines, i, stop)) is not None:
         i = following
         line = lines[i]
-        if (h := _HELPFUL.match(line)) and review.helpful is None:
+        # The helpful line starts with a digit (str.isdecimal is exactly a pattern's `\d`): test that first.
+        if line[:1].isdecimal() and (h := _HELPFUL.match(line)) and review.helpful is None:
             review.helpful, review.helpful_total = to_int(h["n"]), to_int(h["total"])
             if paragraphs:
                 break

@@ -79,6 +79,10 @@ def read_counts(lines: list[str], head: Header) -> None:
         for i in range(head.end)
         if lines[i][-1:] in COUNT_LAST and (lines[i][:1] in _COUNT_FIRST or lines[i][:1].isdecimal())
     ]:
+        # Only a line naming users or critics counts: `ser` (the s may be ſ) or `cr` in some case.
+        low = lines[i].lower()
+        if "ser" not in low and "ſer" not in low and "cr" not in low:
+            continue
         m = REVIEW_COUNTS.match(lines[i])
         if m and (m["user"] or m["critic"]):
             head.used.add(i)
@@ -121,8 +125,16 @@ def find_awards(lines: list[str], head: Header) -> None:
         line = lines[i]
         if i in head.used or not ("|" in line or line[:1] in _AWARDS_FIRST or line[:1].isdecimal()):
             continue
-        # strip_links() only shortens the line, so no match on the line means none on the stripped one.
-        m = _AWARDS.match(strip_links(line)) if _AWARDS.match(line) else None
+        # strip_links() only shortens the line, so no match on the line means none on the stripped one
+        # (and when it changes nothing, the match is the one already made).
+        # The text needs `Won`, `Nominated`, `win` or `nomination` in some case (of those letters only
+        # the i has non-ASCII matches, İ and ı): without one of these in the lowercased line, no match.
+        low = line.lower()
+        if "won" not in low and "nom" not in low and "wi" not in low and "wı" not in low:
+            continue
+        m = _AWARDS.match(line)
+        if m and (stripped := strip_links(line)) != line:
+            m = _AWARDS.match(stripped)
         if m:
             head.awards = read_awards(m["text"])
             head.used.add(i)

@@ -22,6 +22,7 @@ _SEE_ALL = re.compile(r"See All \(\d+\) »$")
 # A stripped line with no newline that _CERT_LINK matches ends with `»` or the `s` of certifications,
 # which ignoring case is s, S or ſ (U+017F): a cheap test to make before the pattern.
 _CERT_LINK_ENDS = ("s", "S", "\u017f", "»")
+_CERTIFICATIONS = re.compile("certifications", re.IGNORECASE)
 _RATED = re.compile(r"^Rated (?P<cert>\S+)(?:\s+(?P<reason>.+))?$")
 _SECTION_ENDS = frozenset(
     {
@@ -88,11 +89,25 @@ def _story(lines: list[str], start: int, links: int | None, out: Storyline) -> N
     # The pattern needs "Written by": find that at C speed and search from the spaces before it, as no
     # match can start earlier (the leftmost match is the same).
     k = text.find("Written by")
-    m = _WRITTEN_BY.search(text, len(text[:k].rstrip())) if k >= 0 else None
-    if m:
-        out.storyline_author = m["author"]
-        text = text[: m.start()]
+    found = _written_by(text, k) if k >= 0 else None
+    if found:
+        text, out.storyline_author = text[: found[0]], found[1]
     out.storyline = text.strip() or None
+
+
+def _written_by(text: str, k: int) -> tuple[int, str] | None:
+    """(where the `Written by` credit starts, its author) for the first `Written by` at k, as _WRITTEN_BY finds them.
+
+    In the usual case, whitespace after `Written by` and no `<` or `>` after it, the match starts at
+    the whitespace before k and the author is the rest, stripped: no pattern is needed, whose lazy
+    author part ran the rest of the pattern at every length. Anything else goes to the pattern.
+    """
+    start = len(text[:k].rstrip())
+    rest = text[k + len("Written by") :]
+    if rest[:1].isspace() and "<" not in rest and ">" not in rest and (author := rest.strip()):
+        return start, author
+    m = _WRITTEN_BY.search(text, start)
+    return (m.start(), m["author"]) if m else None
 
 
 def _genres(lines: list[str], start: int, end: int, out: Storyline) -> int | None:
@@ -131,6 +146,16 @@ def _keywords_and_taglines(lines: list[str], start: int, end: int, out: Storylin
             out.taglines = [strip_links(line)]
 
 
+def _may_end_with_cert_link(s: str) -> bool:
+    """Whether _CERT_LINK can match: the text ends with `certifications` (any case), then maybe a
+    `»`, then whitespace (rstrip drops what `\\s` matches). Searched, the pattern was tried at every
+    position of the line; this looks at its last characters only."""
+    t = s.rstrip()
+    if t.endswith("»"):
+        t = t[:-1].rstrip()
+    return _CERTIFICATIONS.fullmatch(t, max(len(t) - len("certifications"), 0)) is not None
+
+
 def _certificate(lines: list[str], start: int, out: Storyline) -> None:
     found = label_value(lines, {"Motion Picture Rating (MPAA)", "Certificate:", "Certification:"}, start)
     value = found[1] if found else None
@@ -140,14 +165,16 @@ def _certificate(lines: list[str], start: int, out: Storyline) -> None:
             (
                 i
                 for i in range(max(start, 0), len(lines))
-                if lines[i].endswith(_CERT_LINK_ENDS) and _CERT_LINK.search(lines[i])
+                if lines[i].endswith(_CERT_LINK_ENDS)
+                and _may_end_with_cert_link(lines[i])
+                and _CERT_LINK.search(lines[i])
             ),
             None,
         )
         value = lines[i] if i is not None else None
     if value is None:
         return
-    text = _CERT_LINK.sub("", value).strip()
+    text = (_CERT_LINK.sub("", value) if _may_end_with_cert_link(value) else value).strip()
     if m := _RATED.match(text):
         out.certificate, out.certificate_reason = m["cert"], m["reason"]
     elif text and len(text) <= 20 and "|" not in text:

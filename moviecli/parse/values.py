@@ -32,8 +32,8 @@ _MONTH_FIRST = re.compile(rf"^{_MONTH} (?P<day>\d{{1,2}}),? (?P<year>\d{{4}})$")
 _MONTH_YEAR = re.compile(rf"^{_MONTH} (?P<year>\d{{4}})$")
 _YEAR = re.compile(r"^\d{4}$")
 # A release: `9 June 1995 (USA)`, `February 2008 (Morocco)`, `1995`. One definition for the subtext's
-# release piece and the details block's `Release Date:`.
-_RELEASE = re.compile(r"^(?P<date>[^()]+?)\s*(?:\((?P<country>[^()]+)\))?$")
+# release piece and the details block's `Release Date:`: release_parts() reads what this matches.
+RELEASE = re.compile(r"^(?P<date>[^()]+?)\s*(?:\((?P<country>[^()]+)\))?$")
 
 # The genres IMDb uses. A `|` list made only of these is a genre list: that is how a stripped page's
 # unlabeled Genres block is told apart from keywords, countries and languages.
@@ -106,7 +106,8 @@ _INTEGER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 def iso_date(s: str) -> str | None:
     """`9 February 1996` / `February 9, 1996` → `1996-02-09`; anything partial (`February 2008`) → None."""
     s = s.strip().rstrip(".")
-    m = _DAY_FIRST.match(s) or _MONTH_FIRST.match(s)
+    # One pattern needs a digit first (isdecimal is exactly `\d`), the other an ASCII letter: try only the one that can match.
+    m = _DAY_FIRST.match(s) if s[:1].isdecimal() else _MONTH_FIRST.match(s)
     if not m:
         return None
     month = _MONTHS.get(m["month"].lower())
@@ -144,15 +145,33 @@ def read_release(text: str) -> tuple[str | None, str | None] | None:
     The date part is kept to its precision (iso_partial_date); an unreadable date part gives None for
     the date, and the caller decides whether the country alone can be trusted.
     """
-    m = _RELEASE.match(text.strip())
-    if not m:
+    parts = release_parts(text.strip())
+    if parts is None:
         return None
-    return iso_partial_date(m["date"]), m["country"]
+    return iso_partial_date(parts[0]), parts[1]
+
+
+def release_parts(s: str) -> tuple[str, str | None] | None:
+    """RELEASE's (date, country) groups of a stripped text, by string methods, or None where it does not match.
+
+    The lazy date part was tried at every length, each try running the rest of the pattern. The
+    date holds no parenthesis, so either the text holds none (all of it is the date) or exactly
+    one `(`, not first, and one `)`, last, around a non-empty country; the date then ends where the
+    whitespace before the `(` starts.
+    """
+    if "(" not in s and ")" not in s:
+        return (s, None) if s else None
+    k = s.find("(")
+    if k < 1 or not s.endswith(")") or len(s) <= k + 2 or s.count("(") != 1 or s.count(")") != 1:
+        return None
+    return s[:k].rstrip(), s[k + 1 : -1]
 
 
 def to_int(s: str) -> int | None:
     """`29,751` → 29751; None unless the whole string is digits (with thousands separators)."""
     s = s.strip()
+    if s.isdecimal():
+        return int(s)  # digits only (isdecimal is exactly a pattern's `\d`, and int() reads them all)
     if not _INTEGER.fullmatch(s):
         return None
     return int(s.replace(",", ""))
