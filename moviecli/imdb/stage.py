@@ -60,7 +60,7 @@ ROLE_OF_CATEGORY = {
 
 
 # Worker processes staging files at once: one per core, at most this many (memory: each holds a
-# 1 MB block in flight and a 16 MB page cache).
+# 64 KB block in flight and a 16 MB page cache).
 MAX_WORKERS = 3
 
 
