@@ -112,6 +112,30 @@ def test_credits_mapping(catalog: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("order", ["as listed", "reversed"])
+def test_a_row_repeated_in_a_group_keeps_its_lowest_position(tmp_path: Path, order: str) -> None:
+    # A person twice in one role on a title, an AKA twice: the row of the lowest ordering counts,
+    # wherever the file lists it (in ordering order, or after the other).
+    files = copy_base()
+    files["principals"].append(["tt0113627", "7", "nm0000194", "actress", N, '["Sera again"]'])
+    files["akas"].append(["tt0113627", "6", "Adiós a Las Vegas", "AR", N, N, N, "0"])
+    if order == "reversed":
+        files["principals"].reverse()
+        files["akas"].reverse()
+    path = tmp_path / "catalog.db"
+    import_dir(path, write_dataset(tmp_path / "files", files))
+    assert rows(
+        path,
+        "SELECT c.position, p.imdb_id, c.character FROM credits c JOIN titles t ON t.id = c.title_id"
+        " JOIN people p ON p.id = c.person_id WHERE t.imdb_id = 'tt0113627' AND c.role = 'actor' ORDER BY 1",
+    ) == [(0, "nm0000115", "Ben Sanderson"), (1, "nm0000194", "Sera"), (2, "nm0800004", "Bartender / Man in Bar")]
+    assert rows(
+        path,
+        "SELECT i.position, i.text FROM title_items i JOIN titles t ON t.id = i.title_id"
+        " WHERE i.list = 'akas' AND t.imdb_id = 'tt0113627' ORDER BY i.position",
+    ) == [(1, "Adiós a Las Vegas"), (4, 'Die Stadt "Vegas"')]
+
+
 def test_episodes_and_akas(catalog: Path) -> None:
     assert rows(
         catalog,

@@ -60,7 +60,7 @@ ROLE_OF_CATEGORY = {
 
 
 # Worker processes staging files at once: one per core, at most this many (memory: each holds a
-# 1 MB block in flight and a 16 MB page cache).
+# 64 KB block in flight and a 16 MB page cache).
 MAX_WORKERS = 3
 
 
@@ -116,13 +116,15 @@ def stage_file(conn: sqlite3.Connection, name: str, path: Path) -> int:
     columns, keep, choose, maxsplit = RAW[name]
     conn.execute(f"CREATE TABLE x_{name} ({columns})")
     rows = Rows(path, len(DATASETS[name][1]), maxsplit)
-    pick = itemgetter(*keep)
     blocks = rows.blocks() if choose is None else map(choose, rows.blocks())
+    parts = len(DATASETS[name][1]) if maxsplit < 0 else maxsplit + 1
+    # The split's lists are bound as they are when every field is kept: no tuple per row.
+    picked = blocks if keep == tuple(range(parts)) else map(partial(map, itemgetter(*keep)), blocks)
     marks = ", ".join("?" * len(keep))
     # One transaction on the staging database only: the catalog is not locked while files are read.
     conn.execute("BEGIN")
     try:
-        conn.executemany(f"INSERT INTO x_{name} VALUES ({marks})", chain.from_iterable(map(partial(map, pick), blocks)))
+        conn.executemany(f"INSERT INTO x_{name} VALUES ({marks})", chain.from_iterable(picked))
     except BaseException:
         conn.execute("ROLLBACK")
         raise
@@ -132,7 +134,8 @@ def stage_file(conn: sqlite3.Connection, name: str, path: Path) -> int:
     conn.execute("BEGIN")
     try:
         for statement in PREPARE[name]:
-            conn.execute(statement)
+            if not (statement.startswith(f"CREATE TABLE r_{name} AS") and _prepare_keyed(conn, name)):
+                conn.execute(statement)
     except sqlite3.IntegrityError as e:
         conn.execute("ROLLBACK")
         column, first, second = listed_twice(conn, name)
@@ -266,6 +269,50 @@ PREPARE: dict[str, tuple[str, ...]] = {
         " FROM x_akas WHERE title != '\\N' GROUP BY tconst, title ORDER BY 1, 2",
     ),
 }
+
+
+# The same r_<name> as PREPARE's GROUP BY ... ORDER BY, without its two sorts of the whole file: each
+# row goes in at a rowid that encodes the sort key (positions are below 2**20: checks.py for
+# orderings), so the table is in PREPARE's order as it is written, and a
+# unique index keeps the first row of each group. That first row is the one of the lowest position
+# when the file lists each group in position order (IMDb's files do); a later row of a lower or the
+# same position, or a sort key seen twice, fails a constraint, and PREPARE runs instead.
+# name -> (the table, its groups, the rows with their keys).
+_KEYED: dict[str, tuple[str, str, str]] = {
+    "principals": (
+        "tnum, position, nnum, role, character, credit",
+        "tnum, nnum, role",
+        f"SELECT ({num('tconst')} << 20) + ordering, {num('tconst')}, ordering - 1, {num('nconst')}, {_ROLE},"
+        f" {_CHARACTER}, nullif(job, '\\N') FROM x_principals WHERE true",
+    ),
+    "akas": (
+        "tnum, position, title",
+        "tnum, title",
+        f"SELECT ({num('tconst')} << 20) + ordering, {num('tconst')}, ordering - 1, title FROM x_akas"
+        " WHERE title != '\\N'",
+    ),
+}
+
+
+def _prepare_keyed(conn: sqlite3.Connection, name: str) -> bool:
+    """Make r_<name> as PREPARE's CREATE TABLE r_<name> AS would, by _KEYED (True), or leave it to that (False)."""
+    if name not in _KEYED:
+        return False
+    columns, groups, rows = _KEYED[name]
+    try:
+        conn.execute(f"CREATE TABLE r_{name} (sort_key INTEGER PRIMARY KEY, {columns}, later CHECK (later IS NULL))")
+        conn.execute(f"CREATE UNIQUE INDEX r_{name}_groups ON r_{name} ({groups})")
+        conn.execute(
+            f"INSERT INTO r_{name} (sort_key, {columns}) {rows}"
+            f" ON CONFLICT ({groups}) DO UPDATE SET later = 1 WHERE excluded.position <= position"
+        )
+    except sqlite3.IntegrityError:
+        # Dropped, not rolled back: the scratch file has no journal (the rows read so far would stay).
+        conn.execute(f"DROP TABLE r_{name}")
+        return False
+    # The apply's joins must read the table in rowid order, as they read PREPARE's.
+    conn.execute(f"DROP INDEX r_{name}_groups")
+    return True
 
 
 def stage_files(files: dict[str, Path], scratch: Path) -> dict[str, tuple[int, float]]:

@@ -115,6 +115,10 @@ def apply_basics(conn: sqlite3.Connection, counts: FileCounts, report: ImdbRepor
     _index_titles_for_search(conn, top)
 
 
+# fold_letters changes no ASCII character: most titles need no call into Python for it.
+_ASCII_UNFOLDED = all(letter > 0x7F for letter in db.LETTER_FOLDS)
+
+
 def _index_titles_for_search(conn: sqlite3.Connection, top: int) -> None:
     """New and changed dataset titles become searchable by title (and original title), like page titles."""
     conn.execute("DELETE FROM search_docs WHERE field = 'title' AND title_id IN (SELECT id FROM s_changed)")
@@ -127,12 +131,18 @@ def _index_titles_for_search(conn: sqlite3.Connection, top: int) -> None:
     )
     first = scalar(conn, "SELECT max(id) FROM search_docs")
     conn.create_function("fold_letters", 1, db.fold_letters, deterministic=True)
+    other = "text GLOB '*[^ -~]*'" if _ASCII_UNFOLDED else "1"
     conn.execute(
         "INSERT INTO search_docs (id, title_id, field, text, folded)"
-        " SELECT ? + rowid, title_id, 'title', text, nullif(fold_letters(text), text) FROM s_search",
+        f" SELECT ? + rowid, title_id, 'title', text, CASE WHEN {other} THEN nullif(fold_letters(text), text) END"
+        " FROM s_search",
         (first,),
     )
-    conn.execute("INSERT INTO search_index (rowid, text) SELECT ? + rowid, fold_letters(text) FROM s_search", (first,))
+    conn.execute(
+        f"INSERT INTO search_index (rowid, text) SELECT ? + rowid, CASE WHEN {other} THEN fold_letters(text) ELSE text END"
+        " FROM s_search",
+        (first,),
+    )
 
 
 def map_titles_from_catalog(conn: sqlite3.Connection) -> None:
