@@ -16,15 +16,12 @@ from collections import deque
 from collections.abc import Callable, Iterator, MutableSequence, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from moviecli import db, save
 from moviecli.load.prepare import PreparedPage
 from moviecli.load.report import Failure, LoadReport
 from moviecli.load.unchanged import FileState, current_hashes, record_files
-
-if TYPE_CHECKING:
-    from moviecli.models import Title
 
 BATCH_SECONDS = 0.25  # the longest a load holds the write lock at a time (give or take one WRITE_PAGES)
 # Between batches the lock stays free at least this long: SQLite's busy handler retries every
@@ -41,13 +38,13 @@ MAX_RECORDS = 4096  # file states of unchanged pages waiting to be recorded, at 
 
 @dataclass
 class NewPage:
-    """A page read and parsed, to be saved: its path, the SHA-256 and text of the bytes parsed, its record."""
+    """A page read and parsed, to be saved: its path, the SHA-256 and text of the bytes parsed, its rows."""
 
     path: str
     sha256: str
     text: str
     encoding: str
-    record: Title
+    rows: save.TitleRows
 
 
 @dataclass(frozen=True)
@@ -152,7 +149,7 @@ class PageWriter:
             rows,
         )
         stored.update((sha256, page_id) for page_id, _, sha256, *_ in rows)
-        saved = iter(save.save_titles(conn, [(p.record, stored[p.sha256]) for p in todo], self.people))
+        saved = iter(save.save_rows(conn, [(p.rows, stored[p.sha256]) for p in todo], self.people))
         return ["unchanged" if p.sha256 in current else ("replaced" if next(saved)[1] else "loaded") for p in pages]
 
     def record_files(self, files: Sequence[FileState]) -> None:
@@ -170,7 +167,7 @@ def _distinct_groups(pages: Sequence[NewPage]) -> list[list[NewPage]]:
     hashes: set[str] = set()
     identities: set[save.Identity] = set()
     for page in pages:
-        key = save.identity(page.record)
+        key = page.rows.identity
         if page.sha256 in hashes or key in identities:
             groups.append([])
             hashes.clear()
@@ -182,8 +179,8 @@ def _distinct_groups(pages: Sequence[NewPage]) -> list[list[NewPage]]:
 
 
 def _new_page(page: PreparedPage) -> NewPage:
-    assert page.record is not None
-    return NewPage(page.path, page.sha256, page.text, page.encoding, page.record)
+    assert page.rows is not None
+    return NewPage(page.path, page.sha256, page.text, page.encoding, page.rows)
 
 
 def _count(page: PreparedPage, outcome: Outcome, report: LoadReport, fail: Callable[[Failure], None]) -> bool:
