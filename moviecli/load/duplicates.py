@@ -14,7 +14,6 @@ catalog. Deleting the winning file lets the next run bring another in, as it is 
 
 from __future__ import annotations
 
-import itertools
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -25,15 +24,11 @@ from moviecli.load.files import STDIN
 from moviecli.load.prepare import PreparedPage
 from moviecli.load.report import Duplicate, shown
 
-# The catalog's current page of each title of a block, by identity (titles_page_identity, searched by title).
-_HOLDERS_SQL = (
-    "SELECT t.title, ifnull(t.year, 0), ifnull(t.year_index, ''), t.kind, p.sha256"
-    " FROM titles t JOIN pages p ON p.id = t.page_id WHERE t.page_id IS NOT NULL AND t.title IN ({})"
+_HOLDER_SQL = (
+    "SELECT p.sha256 FROM titles t JOIN pages p ON p.id = t.page_id"
+    " WHERE t.page_id IS NOT NULL AND t.title = ? AND ifnull(t.year, 0) = ? AND ifnull(t.year_index, '') = ?"
+    " AND t.kind = ?"
 )
-# Pages looked up together: one query a block instead of one a page (~10% of a first load's
-# writing process, measured), held back at most this many pages or characters of text.
-BLOCK_PAGES = 64
-BLOCK_CHARS = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -63,27 +58,26 @@ def one_per_title(
     named = {os.path.abspath(path): path for path in paths if path != STDIN}
     chosen: dict[save.Identity, _File] = {}
     recorded: dict[str, list[tuple[str, int, int, int]]] | None = None  # page_files of the run's files, by hash
-    current: dict[save.Identity, str] = {}  # the catalog's current page (its hash) of the block's titles
 
     def holder(key: save.Identity) -> _File | None:
         """The file among the run's files that the catalog's page of `key` was read from, if unchanged since."""
         nonlocal recorded
-        sha256 = current.get(key)
-        if sha256 is None:
+        row = conn.execute(_HOLDER_SQL, key).fetchone()
+        if row is None:
             return None
         if recorded is None:  # once, and only in a run that meets a title already loaded
             recorded = {}
             sql = "SELECT sha256, path, size, mtime_ns, inode FROM page_files WHERE path IN ({})"
-            for recorded_sha256, *state in db.select_in(conn, sql, list(named)):
-                recorded.setdefault(recorded_sha256, []).append(tuple(state))
+            for sha256, *state in db.select_in(conn, sql, list(named)):
+                recorded.setdefault(sha256, []).append(tuple(state))
         files = [
             _File(path, named[path], mtime, False)
-            for path, size, mtime, inode in recorded.get(sha256, ())
+            for path, size, mtime, inode in recorded.get(row[0], ())
             if _same(path, size, mtime, inode)
         ]
         return min(files, key=lambda f: (-f.mtime_ns, f.path), default=None)
 
-    for page in _looked_up(conn, pages, current):
+    for page in pages:
         if page.rows is None or page.path == STDIN:
             yield page
             continue
@@ -103,29 +97,6 @@ def one_per_title(
             page.supersedes = rival.written
         chosen[key] = me
         yield page
-
-
-def _looked_up(
-    conn: sqlite3.Connection, pages: Iterable[PreparedPage], current: dict[save.Identity, str]
-) -> Iterator[PreparedPage]:
-    """The pages, a block at a time, with `current` holding the catalog's page hash of each block's titles.
-
-    A title this run has already met is decided by `chosen`, never by `current`: a block looked up
-    before the writer wrote the previous one sees the same answers as a look-up page by page.
-    """
-    block: list[PreparedPage] = []
-    chars = 0
-    for page in itertools.chain(pages, [None]):
-        if page is not None:
-            block.append(page)
-            chars += len(page.text)
-            if len(block) < BLOCK_PAGES and chars < BLOCK_CHARS:
-                continue
-        titles = list({p.rows.identity[0] for p in block if p.rows is not None and p.path != STDIN})
-        current.clear()
-        current.update(((t, y, n, k), sha256) for t, y, n, k, sha256 in db.select_in(conn, _HOLDERS_SQL, titles))
-        yield from block
-        block, chars = [], 0
 
 
 def _same(path: str, size: int, mtime_ns: int, inode: int) -> bool:
