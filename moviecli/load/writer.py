@@ -34,6 +34,10 @@ MAX_PENDING_CHARS = 8 * 1024 * 1024
 WRITE_PAGES = 64  # pages per bulk write: the time limit of a batch is checked between them
 WRITE_CHARS = 4 * 1024 * 1024  # characters of page text per bulk write, at most
 MAX_RECORDS = 4096  # file states of unchanged pages waiting to be recorded, at most
+# Pages of WAL (~40 MB) after which a commit checkpoints. 5,000 new pages: the COMMITs' CPU
+# 0.30 -> 0.19 s, their wall time 1.4 -> 0.6 s; 1,000 new pages into 20,000 titles: the writing
+# process 0.75 -> 0.66 ms of CPU a page (2 runs each, measured 2026-12-02).
+WAL_CHECKPOINT_PAGES = 10_000
 
 
 @dataclass
@@ -85,6 +89,9 @@ class PageWriter:
         # ones in memory. This connection only, and memory is bounded.
         conn.execute("PRAGMA cache_size = -32768")
         conn.execute("PRAGMA temp_store = MEMORY")
+        # A checkpoint (WAL -> file, two fsyncs) after every batch wrote the same index pages again
+        # and again: every WAL_CHECKPOINT_PAGES pages instead (default 1,000), and once at the end.
+        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
