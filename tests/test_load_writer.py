@@ -32,7 +32,12 @@ def conn(database: Path) -> Iterator[sqlite3.Connection]:
 
 
 def page(n: int, *, title: str | None = None, cast: tuple[str, ...] = ("Ada Holm",), kind: str = "budget") -> NewPage:
-    record = Title(
+    rows = save.title_rows(film(n, title=title, cast=cast, kind=kind))
+    return NewPage(f"film-{n}.txt", f"sha-{n}", f"text {n}", "utf-8", rows)
+
+
+def film(n: int, *, title: str | None = None, cast: tuple[str, ...] = ("Ada Holm",), kind: str = "budget") -> Title:
+    return Title(
         title=title or f"Film {n}",
         year=1990,
         directors=["Bruno Vance"],
@@ -41,7 +46,6 @@ def page(n: int, *, title: str | None = None, cast: tuple[str, ...] = ("Ada Holm
         box_office=[BoxOffice(kind, 1000 * n, "USD")],
         trivia=[f"Fact {n}"],
     )
-    return NewPage(f"film-{n}.txt", f"sha-{n}", f"text {n}", "utf-8", record)
 
 
 def count(conn: sqlite3.Connection, table: str) -> int:
@@ -114,7 +118,7 @@ def test_the_person_cache_starts_again_when_another_connection_has_written(
         "SELECT c.person_id FROM credits c JOIN titles t ON t.id = c.title_id WHERE t.title = 'Film 2' AND c.role = 'actor'"
     ).fetchone()[0]
     assert credited == second
-    assert save.save_title(conn, page(3).record, 1)[0] > 0  # the one-title path agrees
+    assert save.save_title(conn, film(3), 1)[0] > 0  # the one-title path agrees
     assert (
         conn.execute(
             "SELECT c.person_id FROM credits c JOIN titles t ON t.id = c.title_id WHERE t.title = 'Film 3' AND c.role = 'actor'"

@@ -78,10 +78,10 @@ def one_per_title(
         return min(files, key=lambda f: (-f.mtime_ns, f.path), default=None)
 
     for page in pages:
-        if page.record is None or page.path == STDIN:
+        if page.rows is None or page.path == STDIN:
             yield page
             continue
-        key = save.identity(page.record)
+        key = page.rows.identity
         path = os.path.abspath(page.path)
         me = _File(path, page.path, page.file.mtime_ns if page.file else _mtime(path), True)
         rival = chosen.get(key) or holder(key)

@@ -16,15 +16,12 @@ from collections import deque
 from collections.abc import Callable, Iterator, MutableSequence, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from moviecli import db, interrupt, save
 from moviecli.load.prepare import PreparedPage
 from moviecli.load.report import Failure, LoadReport
 from moviecli.load.unchanged import FileState, current_hashes, record_files
-
-if TYPE_CHECKING:
-    from moviecli.models import Title
 
 BATCH_SECONDS = 0.25  # the longest a load holds the write lock at a time (give or take one WRITE_PAGES)
 # Between batches the lock stays free at least this long: SQLite's busy handler retries every
@@ -37,17 +34,21 @@ MAX_PENDING_CHARS = 8 * 1024 * 1024
 WRITE_PAGES = 64  # pages per bulk write: the time limit of a batch is checked between them
 WRITE_CHARS = 4 * 1024 * 1024  # characters of page text per bulk write, at most
 MAX_RECORDS = 4096  # file states of unchanged pages waiting to be recorded, at most
+# Pages of WAL (~40 MB) after which a commit checkpoints. 5,000 new pages: the COMMITs' CPU
+# 0.30 -> 0.19 s, their wall time 1.4 -> 0.6 s; 1,000 new pages into 20,000 titles: the writing
+# process 0.75 -> 0.66 ms of CPU a page (2 runs each, measured 2026-12-02).
+WAL_CHECKPOINT_PAGES = 10_000
 
 
 @dataclass
 class NewPage:
-    """A page read and parsed, to be saved: its path, the SHA-256 and text of the bytes parsed, its record."""
+    """A page read and parsed, to be saved: its path, the SHA-256 and text of the bytes parsed, its rows."""
 
     path: str
     sha256: str
     text: str
     encoding: str
-    record: Title
+    rows: save.TitleRows
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,9 @@ class PageWriter:
         # ones in memory. This connection only, and memory is bounded.
         conn.execute("PRAGMA cache_size = -32768")
         conn.execute("PRAGMA temp_store = MEMORY")
+        # A checkpoint (WAL -> file, two fsyncs) after every batch wrote the same index pages again
+        # and again: every WAL_CHECKPOINT_PAGES pages instead (default 1,000), and once at the end.
+        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -152,7 +156,7 @@ class PageWriter:
             rows,
         )
         stored.update((sha256, page_id) for page_id, _, sha256, *_ in rows)
-        saved = iter(save.save_titles(conn, [(p.record, stored[p.sha256]) for p in todo], self.people))
+        saved = iter(save.save_rows(conn, [(p.rows, stored[p.sha256]) for p in todo], self.people))
         return ["unchanged" if p.sha256 in current else ("replaced" if next(saved)[1] else "loaded") for p in pages]
 
     def record_files(self, files: Sequence[FileState]) -> None:
@@ -170,7 +174,7 @@ def _distinct_groups(pages: Sequence[NewPage]) -> list[list[NewPage]]:
     hashes: set[str] = set()
     identities: set[save.Identity] = set()
     for page in pages:
-        key = save.identity(page.record)
+        key = page.rows.identity
         if page.sha256 in hashes or key in identities:
             groups.append([])
             hashes.clear()
@@ -182,8 +186,8 @@ def _distinct_groups(pages: Sequence[NewPage]) -> list[list[NewPage]]:
 
 
 def _new_page(page: PreparedPage) -> NewPage:
-    assert page.record is not None
-    return NewPage(page.path, page.sha256, page.text, page.encoding, page.record)
+    assert page.rows is not None
+    return NewPage(page.path, page.sha256, page.text, page.encoding, page.rows)
 
 
 def _count(page: PreparedPage, outcome: Outcome, report: LoadReport, fail: Callable[[Failure], None]) -> bool:
