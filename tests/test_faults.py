@@ -16,7 +16,7 @@ from pathlib import Path
 
 from robust_pages import write_pages
 
-PAGES = 600  # about 4 MB of catalog: more than the disk holds
+PAGES = 2000  # about 12 MB of catalog: far more than the disk holds
 
 
 def moviecli(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -60,7 +60,7 @@ def test_load_on_a_full_disk_says_so_and_keeps_what_it_committed(small_disk: Pat
 
 def test_a_strict_load_on_a_full_disk_loads_nothing(small_disk: Path, tmp_path: Path) -> None:
     pages = tmp_path / "pages"
-    write_pages(pages, range(3 * PAGES))  # one transaction writes each page of the file once: more pages
+    write_pages(pages, range(PAGES))
     database = small_disk / "catalog.db"
     result = moviecli("load", pages, "--db", database, "--strict")
     assert (result.returncode, result.stdout, result.stderr) == (1, "", f"moviecli: {database}: disk full\n")

@@ -206,3 +206,27 @@ def test_bytes_read_ahead_of_the_writer_stay_within_the_budgets(here: Path, monk
     assert report.summary() == "71 loaded, 0 replaced, 0 unchanged, 0 failed"
     # a scan block, the tasks in flight, and the chunk being gathered: about 8 pages, never all 71
     assert 2 * page <= peak[0] <= 9 * page
+
+
+def test_large_pages_are_parsed_in_this_process_and_load_as_in_the_workers(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page over LOCAL_PARSE_BYTES is parsed by the loading process itself (held once, not by three
+    processes); every page of a run, large or not, loads to the same catalog as when workers parse all."""
+    for i in range(2, 100):
+        Path(f"pages/p{i:02}.txt").write_text(make_page(i))
+    sizes = sorted(len(make_page(i).encode()) for i in range(2, 100))
+    assert run("load", "pages", "--db", "workers.db", "-q").exit_code == 0
+    monkeypatch.setattr(prepare, "LOCAL_PARSE_BYTES", sizes[len(sizes) // 2])  # half of them here
+    local = []
+    real = prepare._parse_read
+
+    def parse_read(page: prepare.PreparedPage, data: bytes) -> prepare.PreparedPage:
+        local.append(len(data))
+        return real(page, data)
+
+    monkeypatch.setattr(prepare, "_parse_read", parse_read)  # seen in this process only
+    assert run("load", "pages", "--db", "mixed.db", "-q").exit_code == 0
+    assert local and min(local) > sizes[len(sizes) // 2]
+    exports = [run("export", "--db", name).stdout for name in ("workers.db", "mixed.db")]
+    assert exports[0] == exports[1] and exports[0].count('"title"') == 99

@@ -31,7 +31,7 @@ _HOLDER_SQL = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per title of the run: 100,000 of them in a big load
 class _File:
     """A file holding a title, as the rule compares it: newest first, then first by path."""
 
@@ -55,7 +55,9 @@ def one_per_title(
 
     `on_duplicate` gets each losing file with the one kept; `on_dropped` the path of each page left out.
     """
-    named = {os.path.abspath(path): path for path in paths if path != STDIN}
+    # Each path's absolute form, made once: the run's _File of a title shares the string.
+    absolute = {path: os.path.abspath(path) for path in paths if path != STDIN}
+    named = {full: path for path, full in absolute.items()}
     chosen: dict[save.Identity, _File] = {}
     recorded: dict[str, list[tuple[str, int, int, int]]] | None = None  # page_files of the run's files, by hash
 
@@ -82,7 +84,7 @@ def one_per_title(
             yield page
             continue
         key = page.rows.identity
-        path = os.path.abspath(page.path)
+        path = absolute.get(page.path) or os.path.abspath(page.path)
         me = _File(path, page.path, page.file.mtime_ns if page.file else _mtime(path), True)
         rival = chosen.get(key) or holder(key)
         if rival is not None and rival.path != path:

@@ -30,7 +30,7 @@ from moviecli.save import TitleRows, title_rows
 
 PARALLEL_FROM = 64  # below this many pages, worker processes cost more than they save
 CHUNK_PAGES = 16  # pages a worker prepares per task
-IN_FLIGHT_CHUNKS = 4  # tasks per worker queued ahead of the writer: busy workers, bounded memory
+IN_FLIGHT_CHUNKS = 16  # tasks per worker queued ahead of the writer: workers busy through a batch (writer.MAX_PENDING)
 SCAN_PAGES = 256  # files stat-checked or read and hashed per look-up of known files and hashes
 # Memory is bounded by bytes, not pages: a title page is ~20 KB, but any file up to 10 MB is read,
 # and 80 files of 9.5 MB, counted in pages, held 3.5 GB across the processes (measured, issue 10).
@@ -41,6 +41,10 @@ IN_FLIGHT_BYTES = 16 * 1024 * 1024  # bytes of pages sent to workers and not yet
 # A title page parses in milliseconds, a 10 MB one in a few seconds: a page still parsing after
 # this long has hit a slow path of the parser, and must not hold up the pages after it.
 PARSE_SECONDS = 10.0
+# A page this large is parsed here, not in a worker: sent there and back (its text, its rows) it
+# would be held by three processes at once; 80 pages of 9.5 MB peaked at 398 MB summed over the
+# processes with every page in the workers (measured, issue 10). Title pages are ~20 KB.
+LOCAL_PARSE_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -228,15 +232,17 @@ def prepared_pages(
         return
     with ExitStack() as stack:
         pool = None
-        window: deque[tuple[list[PreparedPage], Future[list[PreparedPage]] | None, int]] = deque()
+        window: deque[tuple[list[PreparedPage], Future[list[PreparedPage]] | None, int, dict[int, bytes]]] = deque()
         in_flight = 0
         for chunk in _chunks(pages):
             to_parse = [(page, data) for page, data in chunk if data is not None]
             size = sum(len(data) for _, data in to_parse)
+            local = {id(page): data for page, data in to_parse if len(data) > LOCAL_PARSE_BYTES}
+            to_parse = [(page, data) for page, data in to_parse if id(page) not in local]
             while window and (len(window) >= workers * IN_FLIGHT_CHUNKS or in_flight + size > IN_FLIGHT_BYTES):
-                done, job, done_size = window.popleft()
+                done, job, done_size, done_local = window.popleft()
                 in_flight -= done_size
-                yield from _in_order(done, job)
+                yield from _in_order(done, job, done_local)
             job = None
             if to_parse:
                 if pool is None:
@@ -244,12 +250,12 @@ def prepared_pages(
                     # A run stopped early (Ctrl-C, a full disk) waits only for the tasks already running.
                     stack.callback(pool.shutdown, wait=True, cancel_futures=True)
                 job = pool.submit(_parse_in_worker, to_parse)
-            window.append(([page for page, _ in chunk], job, size))
+            window.append(([page for page, _ in chunk], job, size, local))
             in_flight += size
-            del chunk, to_parse  # the worker has the bytes now (once the pool's feeder thread sent them)
+            del chunk, to_parse, local  # the worker has the bytes now (once the pool's feeder thread sent them)
         while window:
-            done, job, _ = window.popleft()
-            yield from _in_order(done, job)
+            done, job, _, done_local = window.popleft()
+            yield from _in_order(done, job, done_local)
 
 
 def _start_workers(workers: int) -> ProcessPoolExecutor:
@@ -266,11 +272,19 @@ def _start_workers(workers: int) -> ProcessPoolExecutor:
     return pool
 
 
-def _in_order(pages: list[PreparedPage], job: Future[list[PreparedPage]] | None) -> Iterator[PreparedPage]:
-    """A chunk's pages in order: those done when read as they are, the others as their worker parsed them."""
+def _in_order(
+    pages: list[PreparedPage], job: Future[list[PreparedPage]] | None, local: dict[int, bytes]
+) -> Iterator[PreparedPage]:
+    """A chunk's pages in order: those done when read as they are, the large ones (`local`, by id)
+    parsed here now, the others as their worker parsed them."""
     try:
         parsed = iter(job.result() if job else ())
     except BrokenProcessPool as e:  # killed from outside (the OOM killer), or died
         raise LoadError(f"a worker process parsing pages died ({e}); the run stopped") from None
     for page in pages:
-        yield page if page.unchanged or page.error is not None else next(parsed)
+        if page.unchanged or page.error is not None:
+            yield page
+        elif id(page) in local:
+            yield _parse_read(page, local.pop(id(page)))
+        else:
+            yield next(parsed)

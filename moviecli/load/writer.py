@@ -27,7 +27,11 @@ BATCH_SECONDS = 0.25  # the longest a load holds the write lock at a time (give 
 # Between batches the lock stays free at least this long: SQLite's busy handler retries every
 # 100 ms once it has waited a while, so a waiting run (or `moviecli reparse`) always gets in.
 LOCK_GAP_SECONDS = 0.12
-MAX_PENDING = 256  # parsed pages waiting for the write lock, at most (a few MB)
+# Parsed pages waiting for the write lock, at most (~10-20 MB). Enough for the lock gap and a batch:
+# with 256, the pages of a gap filled it in ~60 ms and the load then slept out the rest, and the
+# workers idled through each batch; 20,000 pages took 18.3 s, 13.4 s with 1,024 (and
+# IN_FLIGHT_CHUNKS 4 -> 16), peak 103 -> 125 MB (measured, issue 15).
+MAX_PENDING = 1024
 # ... and at most this many characters of their text (a record is a few times its text): large
 # pages are bounded by size, not count (issue 10). Each bound lets at least one page through.
 MAX_PENDING_CHARS = 8 * 1024 * 1024
