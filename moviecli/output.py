@@ -12,7 +12,6 @@ A table escapes control characters (visible()): a value cannot send the terminal
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
@@ -67,14 +66,20 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_text(v) for v in value)
     if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
+        return _base64(value)
     return str(value)
+
+
+def _base64(value: bytes) -> str:
+    import base64  # only for a BLOB: ~1 ms of every start-up otherwise
+
+    return base64.b64encode(value).decode("ascii")
 
 
 def _json_default(value: Any) -> Any:
     """A BLOB in JSON as sqlite-utils writes it (and its `insert` reads it back as bytes)."""
     if isinstance(value, bytes):
-        return {"$base64": True, "encoded": base64.b64encode(value).decode("latin-1")}
+        return {"$base64": True, "encoded": _base64(value)}
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 

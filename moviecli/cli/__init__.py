@@ -13,7 +13,6 @@ import sqlite3
 import sys
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -35,7 +34,7 @@ class _Commands(TyperGroup):
             return super().invoke(ctx)
         except (Exception, KeyboardInterrupt) as e:
             signum = interrupt.received()
-            if signum is not None and not isinstance(e, click.exceptions.Exit):
+            if signum is not None and not isinstance(e, typer.Exit):
                 # Whatever the signal broke on its way (a statement, a callback), it is the cause.
                 typer.echo(f"moviecli: interrupted by {interrupt.name(signum)}", err=True)
                 raise typer.Exit(interrupt.exit_code(signum)) from None
