@@ -26,6 +26,7 @@ PROGRESS_STEPS = 10_000  # SQLite steps between checks: well under a millisecond
 HANDLED = (signal.SIGINT, signal.SIGTERM)
 _received: list[int] = []  # the signal that stopped this process, once one has
 _deadlines: list[float] = []
+_held: list[bool] = []  # inside held(): a signal is remembered, raised at the block's end
 _parent: list[int] = []  # the process that starts workers (forking())
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h  # monotonic time past which statements are aborted (sql --timeout)
 
@@ -41,7 +42,22 @@ class Interrupted(KeyboardInterrupt):
 def _handle(signum: int, _frame: FrameType | None) -> None:
     if not _received:
         _received.append(signum)
+    if _held:  # raised as the held block ends (held())
+        return
     raise Interrupted(signum)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """A signal inside waits for the block's end: what must happen together happens (a COMMIT and
+    the counts of what it committed). Keep the block short: SQLite is not interrupted inside it."""
+    _held.append(True)
+    try:
+        yield
+    finally:
+        _held.pop()
+    if received() is not None and not _held:
+        raise Interrupted(received() or signal.SIGINT)
 
 
 def install() -> None:

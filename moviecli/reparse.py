@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import ExitStack
 
-from moviecli import db, faults, runs, save
+from moviecli import db, faults, interrupt, runs, save
 from moviecli.errors import ParseError
 from moviecli.load.prepare import parse_text
 from moviecli.load.report import Failure, LoadReport
@@ -47,18 +48,20 @@ def _reparse(conn: sqlite3.Connection, report: LoadReport, on_failure: Callable[
             if on_failure:
                 on_failure(failure)
             continue
-        with db.transaction(conn):
-            before = _comparable(title_record(conn, title_id))
-            conn.execute("UPDATE pages SET parser_version = ? WHERE id = ?", (PARSER_VERSION, page_id))
-            new_id, _ = save.save_title(conn, record, page_id)
-            if new_id != title_id:  # the parser now reads another identity: the old title goes
-                conn.execute("DELETE FROM titles WHERE id = ?", (title_id,))
-            after = _comparable(title_record(conn, new_id))
-        if before != after:
-            report.replaced += 1
-            report.changed_titles.append(f"{record.title} ({record.year})" if record.year else record.title)
-        else:
-            report.unchanged += 1
+        with ExitStack() as counted_with_commit:
+            with db.transaction(conn):
+                before = _comparable(title_record(conn, title_id))
+                conn.execute("UPDATE pages SET parser_version = ? WHERE id = ?", (PARSER_VERSION, page_id))
+                new_id, _ = save.save_title(conn, record, page_id)
+                if new_id != title_id:  # the parser now reads another identity: the old title goes
+                    conn.execute("DELETE FROM titles WHERE id = ?", (title_id,))
+                after = _comparable(title_record(conn, new_id))
+                counted_with_commit.enter_context(interrupt.held())  # a signal waits for the count
+            if before != after:
+                report.replaced += 1
+                report.changed_titles.append(f"{record.title} ({record.year})" if record.year else record.title)
+            else:
+                report.unchanged += 1
 
 
 def _comparable(record: dict[str, object]) -> dict[str, object]:

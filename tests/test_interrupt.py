@@ -214,3 +214,23 @@ def test_an_interrupted_load_imdb_changes_nothing_and_leaves_no_scratch_files(
     assert count(database, "SELECT count(*) FROM titles") == 0
     reason = json.dumps([{"path": "", "reason": "interrupted by SIGINT"}])
     assert runs(database) == [("load-imdb", 0, 0, 1, reason)]
+
+
+def test_a_signal_inside_a_held_block_waits_for_its_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What must happen together (a COMMIT and the counts of what it committed) is not cut apart."""
+    from moviecli import interrupt
+
+    monkeypatch.setattr(interrupt, "_received", [])  # this process's record of signals, for this test only
+    previous = signal.signal(signal.SIGINT, interrupt._handle)
+    done = []
+    try:
+        with pytest.raises(interrupt.Interrupted) as stopped, interrupt.held():
+            os.kill(os.getpid(), signal.SIGINT)
+            done.append("after the signal")  # reached: the handler only remembered it
+        assert (done, stopped.value.signum, interrupt.received()) == (
+            ["after the signal"],
+            signal.SIGINT,
+            signal.SIGINT,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)

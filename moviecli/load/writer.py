@@ -14,7 +14,7 @@ import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, MutableSequence, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -220,24 +220,26 @@ def _write_batch(
     The pages go WRITE_PAGES at a time in bulk; those not written in time wait for the next batch.
     """
     written: list[tuple[PreparedPage, Outcome]] = []
-    with writer.transaction():
-        started = time.monotonic()
-        while pending and time.monotonic() - started < BATCH_SECONDS:
-            batch = [pending.popleft()]
-            chars = len(batch[0].text)
-            while pending and len(batch) < WRITE_PAGES and chars + len(pending[0].text) <= WRITE_CHARS:
-                chars += len(pending[0].text)
-                batch.append(pending.popleft())
-            for page, outcome in zip(batch, writer.write([_new_page(p) for p in batch]), strict=True):
-                written.append((page, outcome))
-                if not isinstance(outcome, Refused) and page.file:
-                    records.append(page.file)
-        writer.record_files(records)
-    records.clear()
-    # Counted once committed: a run stopped inside the transaction (a signal, a full disk) records
-    # only what is in the catalog.
-    for page, outcome in written:
-        _count(page, outcome, report, fail)
+    with ExitStack() as counted_with_commit:
+        with writer.transaction():
+            started = time.monotonic()
+            while pending and time.monotonic() - started < BATCH_SECONDS:
+                batch = [pending.popleft()]
+                chars = len(batch[0].text)
+                while pending and len(batch) < WRITE_PAGES and chars + len(pending[0].text) <= WRITE_CHARS:
+                    chars += len(pending[0].text)
+                    batch.append(pending.popleft())
+                for page, outcome in zip(batch, writer.write([_new_page(p) for p in batch]), strict=True):
+                    written.append((page, outcome))
+                    if not isinstance(outcome, Refused) and page.file:
+                        records.append(page.file)
+            writer.record_files(records)
+            # From the COMMIT to the counts a signal waits: a run it stops then records exactly what
+            # is in the catalog (a full disk at COMMIT counts nothing of the batch).
+            counted_with_commit.enter_context(interrupt.held())
+        records.clear()
+        for page, outcome in written:
+            _count(page, outcome, report, fail)
 
 
 def _sort_page(
