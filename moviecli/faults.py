@@ -19,17 +19,13 @@ from moviecli import interrupt
 from moviecli.errors import DatabaseError
 
 
-def is_disk_full(error: BaseException) -> bool:
-    return isinstance(error, sqlite3.OperationalError) and "disk is full" in str(error)
-
-
 def disk_full(conn: sqlite3.Connection, error: BaseException) -> DatabaseError | None:
     """The one-line error for a full disk (`PATH: disk full`), else None.
 
     SQLite's error does not say which file system filled up: the catalog's, or the temporary
     folder's (load-imdb's scratch tables); the one with less room left did.
     """
-    if not is_disk_full(error):
+    if not (isinstance(error, sqlite3.OperationalError) and "disk is full" in str(error)):
         return None
     path = conn.execute("SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()[0]
     scratch = tempfile.gettempdir()
@@ -46,24 +42,26 @@ def _free_bytes(folder: str) -> int:
     return stat.f_bavail * stat.f_frsize
 
 
-def stop_reason(conn: sqlite3.Connection, error: BaseException) -> str | None:
-    """Why a run stopped, as its record says it: a signal, a full disk; None for any other error."""
+def stop_reason(fault: DatabaseError | None) -> str | None:
+    """Why a run stopped, as its record says it: a signal, else a full disk (`fault`, from
+    disk_full()); None for any other error."""
     signum = interrupt.received()
     if signum is not None:
-        return f"interrupted by {interrupt.name(signum)}"
-    fault = disk_full(conn, error)
+        return interrupt.describe(signum)
     return str(fault) if fault is not None else None
 
 
-def give_back_room(conn: sqlite3.Connection) -> None:
-    """After a failed write: roll back, and checkpoint so the rolled-back WAL frames free the disk.
+def roll_back(conn: sqlite3.Connection, *, give_back_room: bool) -> None:
+    """After a failed write: roll back; on a full disk also checkpoint, so that the rolled-back WAL
+    frames free the disk for the run's record.
 
     Best effort: the record that follows may still not fit, and the failure is what the user sees.
     """
     try:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if give_back_room:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except sqlite3.Error:
         pass
 
@@ -77,13 +75,15 @@ def recorded_stop(conn: sqlite3.Connection, record: Callable[[str], None]) -> It
     try:
         yield
     except BaseException as e:
-        reason = stop_reason(conn, e)
+        fault = disk_full(conn, e)
+        reason = stop_reason(fault)
         if reason is None:
             raise
-        give_back_room(conn)
+        roll_back(conn, give_back_room=fault is not None)
         with contextlib.suppress(sqlite3.Error):  # the disk may still be full: the failure is what the user sees
             record(reason)
         signum = interrupt.received()
         if signum is not None:
             raise interrupt.Interrupted(signum) from None
-        raise DatabaseError(reason) from None
+        assert fault is not None  # no signal: the reason is the full disk
+        raise fault from None

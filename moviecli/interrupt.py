@@ -25,10 +25,10 @@ from types import FrameType
 PROGRESS_STEPS = 10_000  # SQLite steps between checks: well under a millisecond, ~0.1% of the time
 HANDLED = (signal.SIGINT, signal.SIGTERM)
 _received: list[int] = []  # the signal that stopped this process, once one has
-_deadlines: list[float] = []
+_deadlines: list[float] = []  # monotonic time past which statements are aborted (sql --timeout)
 _held: list[bool] = []  # inside held(): a signal is remembered, raised at the block's end
 _parent: list[int] = []  # the process that starts workers (forking())
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h  # monotonic time past which statements are aborted (sql --timeout)
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class Interrupted(KeyboardInterrupt):
@@ -56,8 +56,9 @@ def held() -> Iterator[None]:
         yield
     finally:
         _held.pop()
-    if received() is not None and not _held:
-        raise Interrupted(received() or signal.SIGINT)
+    signum = received()
+    if signum is not None and not _held:
+        raise Interrupted(signum)
 
 
 def install() -> None:
@@ -122,8 +123,9 @@ def received() -> int | None:
     return _received[0] if _received else None
 
 
-def name(signum: int) -> str:
-    return signal.Signals(signum).name
+def describe(signum: int) -> str:
+    """What a signal did, as messages and the imports table say it: `interrupted by SIGINT`."""
+    return f"interrupted by {signal.Signals(signum).name}"
 
 
 def exit_code(signum: int) -> int:
@@ -137,7 +139,7 @@ def progress() -> int:
     A pending signal's handler runs as this function is called, and raises; a deadline passed
     (sql --timeout) returns 1.
     """
-    return 1 if _deadlines and time.monotonic() > _deadlines[-1] else 0
+    return 1 if past_deadline() else 0
 
 
 def past_deadline() -> bool:

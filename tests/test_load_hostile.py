@@ -156,7 +156,7 @@ def test_a_page_that_parses_too_long_fails_alone_in_a_worker_process(here: Path)
     """A real process with enough pages for worker processes: the slow page fails, the 70 others load."""
     for i in range(2, 72):
         Path(f"pages/p{i:02}.txt").write_text(make_page(i) + ("\nSLOW\n" if i == 5 else ""))
-    script = SLOW_PARSER + "\nfrom moviecli.cli import main\nmain()\n"
+    script = SLOW_PARSER + "\nfrom moviecli.__main__ import main\nmain()\n"
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-c", script, "load", "pages", "--db", "c.db"],

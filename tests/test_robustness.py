@@ -43,7 +43,7 @@ BEFORE = 300  # pages loaded before the interrupted run; the run brings a second
 # instead of waiting for the other run to finish.
 WITH_BUSY_TIMEOUT = (
     "import sys; from moviecli import db; db.BUSY_TIMEOUT_SECONDS = float(sys.argv.pop(1)); "
-    "from moviecli.cli import main; main()"
+    "from moviecli.__main__ import main; main()"
 )
 # One statement, so one snapshot: a title with everything it is made of.
 FINGERPRINT_SQL = """

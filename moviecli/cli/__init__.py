@@ -8,7 +8,6 @@ Exit codes: 0 success, 1 a failure the user should know of (a page that did not 
 title, no database), 2 a usage error. Data goes to stdout, messages to stderr.
 """
 
-import signal
 import sqlite3
 import sys
 from typing import Annotated, Any
@@ -36,7 +35,7 @@ class _Commands(TyperGroup):
             signum = interrupt.received()
             if signum is not None and not isinstance(e, typer.Exit):
                 # Whatever the signal broke on its way (a statement, a callback), it is the cause.
-                typer.echo(f"moviecli: interrupted by {interrupt.name(signum)}", err=True)
+                typer.echo(f"moviecli: {interrupt.describe(signum)}", err=True)
                 raise typer.Exit(interrupt.exit_code(signum)) from None
             if isinstance(e, MovieCliError):
                 typer.echo(f"moviecli: {e}", err=True)
@@ -85,14 +84,10 @@ def _main(
 
 
 def main() -> None:
-    """The command line, run by the `moviecli` command and `python -m moviecli` (moviecli/__main__.py)."""
-    interrupt.install()
+    """The command line, run by the `moviecli` command and `python -m moviecli` (moviecli/__main__.py,
+    which installs the signal handlers first)."""
     try:
         app()
-    except KeyboardInterrupt:  # a signal while typer builds the commands, before the error edge
-        signum = interrupt.received() or signal.SIGINT
-        typer.echo(f"moviecli: interrupted by {interrupt.name(signum)}", err=True)
-        sys.exit(interrupt.exit_code(signum))
     except SystemExit:
         try:
             sys.stdout.flush()

@@ -41,7 +41,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from moviecli import db, faults, interrupt, runs
-from moviecli.errors import ImdbError, MovieCliError
+from moviecli.errors import DatabaseError, ImdbError, MovieCliError
 from moviecli.imdb.credits import apply_akas, apply_crew, apply_episodes, apply_principals
 from moviecli.imdb.files import DATASETS, check_header, find_files, parse_only
 from moviecli.imdb.merge import FILLABLE, fill_page_titles, merge_page_people
@@ -87,7 +87,7 @@ def import_files(
         try:
             staged = stage_files(files, Path(scratch))
         except BaseException as e:
-            _record_failure(conn, runs.start(conn, "load-imdb", [str(p) for p in files.values()]), e)
+            _record_failure(conn, runs.start(conn, "load-imdb", [str(p) for p in files.values()]), e, None)
             raise
         for name, (read, seconds) in staged.items():
             counts[name].read = read
@@ -115,8 +115,8 @@ def import_files(
                 _finish(conn, import_id, report)
         except BaseException as e:
             failed = True
-            _record_failure(conn, import_id, e)
             fault = faults.disk_full(conn, e)
+            _record_failure(conn, import_id, e, fault)
             if fault is not None and interrupt.received() is None:
                 raise fault from e
             raise
@@ -209,11 +209,11 @@ def _apply(conn: sqlite3.Connection, files: dict[str, Path], counts: dict[str, F
         report.merged_people = merge_page_people(conn)
 
 
-def _record_failure(conn: sqlite3.Connection, run_id: int, error: BaseException) -> None:
-    """The run recorded as failed, with why: a signal, a full disk (its room handed back first), an error."""
-    reason = faults.stop_reason(conn, error)
-    if faults.is_disk_full(error):
-        faults.give_back_room(conn)  # the rolled-back run filled the disk with its WAL frames
+def _record_failure(conn: sqlite3.Connection, run_id: int, error: BaseException, fault: DatabaseError | None) -> None:
+    """The run recorded as failed, with why: a signal, a full disk (`fault`: its room handed back first), an error."""
+    reason = faults.stop_reason(fault)
+    if fault is not None:  # the rolled-back run filled the disk with its WAL frames
+        faults.roll_back(conn, give_back_room=True)
     if reason is None:
         reason = str(error) if isinstance(error, MovieCliError | sqlite3.Error) else type(error).__name__
     runs.fail(conn, run_id, reason)

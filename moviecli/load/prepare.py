@@ -260,7 +260,7 @@ def prepared_pages(
 
 def _start_workers(workers: int) -> ProcessPoolExecutor:
     """The parsing processes. fork: they inherit the parser already imported; if this process is
-    killed, they read EOF from the task pipe and exit with it.
+    killed, they die with it (interrupt.in_worker).
 
     An executor, not multiprocessing.Pool: Pool's terminate() could wait for ever on its result
     pipe when stopped with large results in flight (seen at Ctrl-C during a load), and never
