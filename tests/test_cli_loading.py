@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run
+from robust_pages import page_title, write_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -187,6 +188,29 @@ def test_a_failing_page_is_reported_and_the_others_still_load(db: Path, tmp_path
     assert errors[-1] == "2 loaded, 0 replaced, 0 unchanged, 1 failed"
     assert result.stdout == ""
     assert count(db, "SELECT count(*) FROM titles") == 2
+
+
+def test_a_page_the_database_refuses_in_a_bulk_batch_fails_alone(db: Path, tmp_path: Path) -> None:
+    """Batches are written without savepoints; a refusal rolls the batch back, and it is written again with care."""
+    paths = write_pages(tmp_path / "pages", range(100))
+    assert run("load", paths[0], "--db", db, "-q").exit_code == 0
+    with sqlite3.connect(db) as conn:  # the database itself refuses one title, as a constraint would
+        conn.execute(
+            f"CREATE TRIGGER refuse BEFORE INSERT ON titles WHEN NEW.title = '{page_title(37)}'"
+            " BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
+        )
+    result = run("load", tmp_path / "pages", "--db", db)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"moviecli: {paths[37]}: database refused the page: refused for the test",
+        "98 loaded, 0 replaced, 1 unchanged, 1 failed",
+    ]
+    assert count(db, "SELECT count(*) FROM titles") == 99
+    assert count(db, f"SELECT count(*) FROM titles WHERE title = '{page_title(37)}'") == 0
+    assert count(db, "SELECT count(*) FROM pages") == 99  # the refused page left nothing behind
+    assert count(db, "SELECT count(*) FROM page_files") == 99  # its file is read again next time
+    again = run("load", tmp_path / "pages", "--db", db)
+    assert again.stderr.splitlines()[-1] == "0 loaded, 0 replaced, 99 unchanged, 1 failed"
 
 
 def test_load_reads_stdin(db: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from moviecli import db, save
-from moviecli.load.writer import NewPage, PageWriter, Refused
+from moviecli.load.writer import NewPage, PageWriter, Refused, WriteAgain
 from moviecli.models import BoxOffice, CastMember, Title
 
 
@@ -68,6 +68,17 @@ def test_a_page_the_database_refuses_fails_alone(conn: sqlite3.Connection) -> No
     # The ids of people rolled back with the bad page are not handed out from the cache afterwards.
     with writer.transaction():
         assert writer.write([page(4, cast=("Only In The Bad Page",))]) == ["loaded"]
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_without_care_a_refused_page_is_write_again_and_the_transaction_rolls_back(conn: sqlite3.Connection) -> None:
+    writer = PageWriter(conn, "test")
+    bad = page(2, kind="not-a-kind")
+    with pytest.raises(WriteAgain), writer.transaction():
+        writer.write([page(1), bad, page(3)], careful=False)
+    assert count(conn, "titles") == count(conn, "pages") == count(conn, "people") == 0
+    with writer.transaction():  # the people cache was rolled back with it
+        assert writer.write([page(1), page(3)], careful=False) == ["loaded", "loaded"]
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 

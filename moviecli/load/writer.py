@@ -1,7 +1,8 @@
 """Prepared pages -> the catalog: PageWriter (bulk writes, per-page fallback), batches, and --strict.
 
-- A page loads completely or not at all: pages are written in bulk inside a SAVEPOINT, and a
-  batch the database refuses is written again one SAVEPOINT per page, so a crash (even
+- A page loads completely or not at all: a batch is written in bulk in one transaction, and a
+  batch the database refuses is rolled back and written again with care, one SAVEPOINT per
+  group of pages and then per page, so exactly the offending pages fail; a crash (even
   `kill -9`) leaves only whole titles; batches are committed as they go, so a re-run finishes.
 - The write lock is held only while a batch is written (at most about BATCH_SECONDS), never while
   files are read or parsed, and is left free for LOCK_GAP_SECONDS between batches, so an
@@ -23,7 +24,11 @@ from moviecli.load.prepare import PreparedPage
 from moviecli.load.report import Failure, LoadReport
 from moviecli.load.unchanged import FileState, current_hashes, record_files
 
-BATCH_SECONDS = 0.25  # the longest a load holds the write lock at a time (give or take one WRITE_PAGES)
+# The longest a load holds the write lock at a time (give or take one WRITE_PAGES). The loading
+# process writes only while it holds the lock: with 0.25 s it was idle a third of the time, in
+# the lock gaps (its CPU 27 s in a 40 s load of 20,000 pages, measured, issue 15). Another
+# writer waits at most this long for its turn; readers never wait.
+BATCH_SECONDS = 1.0
 # Between batches the lock stays free at least this long: SQLite's busy handler retries every
 # 100 ms once it has waited a while, so a waiting run (or `moviecli reparse`) always gets in.
 LOCK_GAP_SECONDS = 0.12
@@ -75,14 +80,20 @@ def _not_the_pages_fault(e: sqlite3.DatabaseError) -> bool:
     return isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "disk" in str(e))
 
 
+class WriteAgain(Exception):
+    """A bulk write without savepoints was refused: roll its transaction back, then write its pages with care."""
+
+
 class PageWriter:
     """Saves loaded pages for one run of `moviecli load`, many pages per statement.
 
-    Pages are written in bulk (one executemany per table for a whole batch) inside a SAVEPOINT;
-    if the database refuses the bulk write, it is rolled back and the batch written again page by
-    page, each in its own SAVEPOINT, so exactly the offending pages fail and a page still loads
-    completely or not at all. The caller decides how many pages make a batch; `transaction()`
-    holds the write lock around as many batches as it likes.
+    Pages are written in bulk (one executemany per table for a whole batch). With care, each
+    bulk write is inside a SAVEPOINT; if the database refuses it, it is rolled back and its pages
+    written again one by one, each in its own SAVEPOINT, so exactly the offending pages fail and
+    a page still loads completely or not at all. Without care there is no savepoint (they cost
+    10-20% of the writing, measured, issue 15) and a refusal is WriteAgain: the caller rolls the
+    transaction back and writes the same pages with care. The caller decides how many pages make
+    a batch; `transaction()` holds the write lock around as many batches as it likes.
     """
 
     def __init__(self, conn: sqlite3.Connection, parser_version: str) -> None:
@@ -109,12 +120,20 @@ class PageWriter:
                 raise
         self.people.commit()
 
-    def write(self, pages: Sequence[NewPage]) -> list[Outcome]:
+    def write(self, pages: Sequence[NewPage], *, careful: bool = True) -> list[Outcome]:
         """Save pages inside the open transaction; an outcome per page, in order.
 
         A page whose content is already a title's current page is unchanged (a concurrent run may
-        have loaded it since it was read); one whose identity is there replaces it.
+        have loaded it since it was read); one whose identity is there replaces it. Not `careful`,
+        a page the database refuses raises WriteAgain, and the transaction holds part of the pages.
         """
+        if not careful:
+            try:
+                return [outcome for group in _distinct_groups(pages) for outcome in self._write_group(group)]
+            except sqlite3.DatabaseError as e:
+                if _not_the_pages_fault(e):
+                    raise
+                raise WriteAgain from e
         outcomes: list[Outcome] = []
         for group in _distinct_groups(pages):
             mark = self.people.mark()
@@ -217,9 +236,31 @@ def _write_batch(
 ) -> None:
     """Write pending pages in one transaction, for at most about BATCH_SECONDS, and the files' states.
 
-    The pages go WRITE_PAGES at a time in bulk; those not written in time wait for the next batch.
+    The pages go WRITE_PAGES at a time in bulk, without savepoints; if the database refuses one,
+    the transaction is rolled back and the same pages written again with care (PageWriter).
+    Those not written in time wait for the next batch.
     """
-    written: list[tuple[PreparedPage, Outcome]] = []
+    taken: list[PreparedPage] = []
+    try:
+        _write_timed(writer, pending, taken, records, report, fail, careful=False)
+    except WriteAgain:  # rolled back: its pages go back in front, in order
+        pending.extendleft(reversed(taken))
+        taken.clear()
+        _write_timed(writer, pending, taken, records, report, fail, careful=True)
+
+
+def _write_timed(
+    writer: PageWriter,
+    pending: deque[PreparedPage],
+    taken: list[PreparedPage],
+    records: list[FileState],
+    report: LoadReport,
+    fail: Callable[[Failure], None],
+    *,
+    careful: bool,
+) -> None:
+    """_write_batch's one transaction, then its counts; `taken` gets each page as it leaves `pending`."""
+    outcomes: list[Outcome] = []
     with ExitStack() as counted_with_commit:
         with writer.transaction():
             started = time.monotonic()
@@ -229,16 +270,19 @@ def _write_batch(
                 while pending and len(batch) < WRITE_PAGES and chars + len(pending[0].text) <= WRITE_CHARS:
                     chars += len(pending[0].text)
                     batch.append(pending.popleft())
-                for page, outcome in zip(batch, writer.write([_new_page(p) for p in batch]), strict=True):
-                    written.append((page, outcome))
-                    if not isinstance(outcome, Refused) and page.file:
-                        records.append(page.file)
+                taken += batch
+                outcomes += writer.write([_new_page(p) for p in batch], careful=careful)
+            records += [
+                page.file
+                for page, outcome in zip(taken, outcomes, strict=True)
+                if page.file and not isinstance(outcome, Refused)
+            ]
             writer.record_files(records)
             # From the COMMIT to the counts a signal waits: a run it stops then records exactly what
             # is in the catalog (a full disk at COMMIT counts nothing of the batch).
             counted_with_commit.enter_context(interrupt.held())
         records.clear()
-        for page, outcome in written:
+        for page, outcome in zip(taken, outcomes, strict=True):
             _count(page, outcome, report, fail)
 
 
