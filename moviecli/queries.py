@@ -14,7 +14,8 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from moviecli import lookup
+# moviecli.lookup (and dataclasses with it) is imported in the functions that resolve a TITLE or
+# NAME: every command imports this module at start-up, and most never look one up.
 from moviecli.db import name_key
 from moviecli.sqlparts import (
     NOT_NULL,
@@ -115,6 +116,8 @@ def titles(
     all_of(where, params, "countries", "country", as_list(country))
     all_of(where, params, "languages", "language", as_list(language))
     if person:
+        from moviecli import lookup  # local: see the module's imports
+
         ids = lookup.person_ids(conn, person, one=False)
         role_sql = " AND c.role = ?" if role else ""
         where.append(
@@ -211,6 +214,8 @@ def filmography(
     --sort rating puts unrated titles last in both directions; ties go by year, then title.
     """
     columns = ["year", "title", "role", "character", "credit", "rating"]
+    from moviecli import lookup  # local: see the module's imports
+
     (person_id,) = lookup.person_ids(conn, name, imdb_id=imdb_id)
     params: list[Any] = [person_id]
     role_filter = ""
@@ -302,6 +307,8 @@ def grosses(
         params.append(kind)
     if title is not None:
         where.append("t.id = ?")
+        from moviecli import lookup  # local: see the module's imports
+
         params.append(lookup.title_id(conn, title, title_year, on_note))
     if country:
         where.append("b.country = ? COLLATE NOCASE")
@@ -355,6 +362,8 @@ def reviews(
     params: list[Any] = []
     if title:
         where.append("t.id = ?")
+        from moviecli import lookup  # local: see the module's imports
+
         params.append(lookup.title_id(conn, title, year, on_note))
     elif year is not None:
         where.append("t.year = ?")
