@@ -236,9 +236,8 @@ SELECT title_id, field, text FROM (
 
 
 _SEARCH_OBJECTS = {"search_docs", "search_docs_by_title", "search_index", "search_docs_delete"}
-_CREATED = re.compile(
-    r"\s*CREATE\s+(?:VIRTUAL\s+)?(?:TABLE|INDEX|TRIGGER)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE
-)
+# A pattern, not compiled here: every command imports this module, and only this step uses it.
+_CREATED = r"\s*CREATE\s+(?:VIRTUAL\s+)?(?:TABLE|INDEX|TRIGGER)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)"
 
 
 @step(7)
@@ -256,7 +255,7 @@ def _search_people_akas_folded(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
     schema = schema_text()
     for statement in statements(schema):
-        created = _CREATED.match(re.sub(r"--[^\n]*", "", statement))
+        created = re.match(_CREATED, re.sub(r"--[^\n]*", "", statement), re.IGNORECASE)
         if created and created.group(1) in _SEARCH_OBJECTS:
             conn.execute(statement)
     conn.execute(

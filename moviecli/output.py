@@ -13,6 +13,7 @@ A table escapes control characters (visible()): a value cannot send the terminal
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
@@ -35,8 +36,13 @@ _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 # What a terminal would take as a command or a line break: C0 (ESC, BEL, CR, ...), DEL, C1 (CSI,
 # OSC, ...) and the Unicode line separators, shown as Python writes them in a string (\x1b, \n),
 # as load messages show file names.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_ESCAPES = {c: repr(chr(c))[1:-1] for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
+
+
+@functools.cache
+def _control() -> re.Pattern[str]:
+    # Compiled on first use, not at import: ~1 ms of every start-up, and csv output never needs it.
+    return re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def visible(text: str) -> str:
@@ -45,7 +51,7 @@ def visible(text: str) -> str:
     Page text reaches tables, the card and messages: an escape sequence in it (colours, an OSC
     title or hyperlink, a cursor move) is shown, never obeyed. csv, tsv and JSON keep the data.
     """
-    return text.translate(_CONTROL_ESCAPES) if _CONTROL.search(text) else text
+    return text.translate(_CONTROL_ESCAPES) if _control().search(text) else text
 
 
 def _text(value: Any) -> str:
