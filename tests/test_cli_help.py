@@ -6,7 +6,7 @@ import pytest
 import typer.main
 from conftest import run
 
-from moviecli.cli import app
+from moviecli.cli import FAMILIES, app, family_commands
 
 COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 
@@ -33,6 +33,10 @@ def test_the_commands_are_built_as_they_are_asked_for_under_their_own_names() ->
     assert list(group.commands._built) == ["titles"]  # type: ignore[attr-defined]
     assert group.get_command(None, "titels") is None  # type: ignore[attr-defined, arg-type]
     assert all(command.name == name for name, command in group.commands.items())  # type: ignore[attr-defined]
+
+
+def test_the_table_of_families_holds_each_module_s_commands_in_their_order() -> None:
+    assert {family: tuple(family_commands(family)) for family in FAMILIES} == FAMILIES
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -31,7 +31,7 @@ def _imported(*args: str) -> tuple[str, set[str]]:
     return out, set(modules.split())
 
 
-def test_titles_as_csv_imports_no_lookup_and_no_dataclasses(seeds_db: Path) -> None:
+def test_titles_as_csv_imports_no_lookup_and_no_other_command_family(seeds_db: Path) -> None:
     out, modules = _imported("titles", "--limit", "5", "-f", "csv", "--db", str(seeds_db))
     assert out == (
         "title,year,kind,genres,certificate,rating,votes,directors\n"
@@ -39,3 +39,5 @@ def test_titles_as_csv_imports_no_lookup_and_no_dataclasses(seeds_db: Path) -> N
     )
     assert "moviecli.cli.reading" in modules  # the check itself works: the command line was imported
     assert not {"moviecli.lookup", "dataclasses"} & modules
+    # Only the module of the command run: the others are imported for --help and completion.
+    assert not {"moviecli.cli.loading", "moviecli.cli.catalog", "moviecli.cli.upkeep"} & modules

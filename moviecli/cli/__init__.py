@@ -8,6 +8,7 @@ Exit codes: 0 success, 1 a failure the user should know of (a page that did not 
 title, no database), 2 a usage error. Data goes to stdout, messages to stderr.
 """
 
+import importlib
 import sqlite3
 import sys
 from collections.abc import Iterator, MutableMapping
@@ -18,55 +19,66 @@ from typer.core import TyperGroup
 from typer.models import CommandInfo
 
 from moviecli import __version__, db, interrupt
-from moviecli.cli import catalog, loading, reading, upkeep
 from moviecli.cli.common import DbOption, silence_stdout
 from moviecli.errors import MovieCliError
 
+# Each family module's commands (moviecli/cli/<family>.py), in the order --help lists them. A module
+# is imported when one of its commands is asked for: a run imports one, --help all of them.
+# tests/test_cli_help.py checks this table against the commands the modules declare.
+FAMILIES = {
+    "loading": ("load", "reparse", "load-imdb", "remove"),
+    "reading": ("show", "titles", "people", "filmography", "ratings", "grosses", "reviews", "search"),
+    "catalog": ("sql", "stats", "export", "warnings", "serve", "path"),
+    "upkeep": ("imports", "check"),
+}
+
+
+def family_commands(family: str) -> dict[str, CommandInfo]:
+    """A family's commands, imported, by the name typer gives them (a function's name, _ as -)."""
+    module = importlib.import_module(f"moviecli.cli.{family}")
+    return {
+        info.name or info.callback.__name__.lower().replace("_", "-"): info  # type: ignore[union-attr]
+        for info in module.app.registered_commands
+    }
+
 
 class _LazyCommands(MutableMapping[str, Any]):
-    """The commands by name, in their order; typer builds a command's click parameters when it is
-    first asked for. A run builds only the command it runs (~0.5 ms each, from its signature and
-    annotations); --help and shell completion, which list them all, build them all."""
+    """The commands by name, in their order; a command's module is imported, and typer builds its
+    click parameters, when it is first asked for. A run builds only the command it runs (~0.5 ms
+    each, from its signature and annotations); --help and shell completion, which list them all,
+    build them all."""
 
-    def __init__(self, infos: dict[str, CommandInfo]) -> None:
-        self._infos: dict[str, CommandInfo | None] = dict(infos)  # None: added built (add_command)
+    def __init__(self) -> None:
+        # The family of each command; None: one added already built (add_command).
+        self._families: dict[str, str | None] = {name: f for f, names in FAMILIES.items() for name in names}
         self._built: dict[str, Any] = {}
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._built:
-            info = self._infos[name]  # KeyError: no such command
-            assert info is not None
+            family = self._families[name]  # KeyError: no such command
+            assert family is not None
             # Built alone as typer builds it in the whole app: plain help, no completion options.
             alone = typer.Typer(rich_markup_mode=None, add_completion=False)
-            alone.registered_commands.append(info)
+            alone.registered_commands.append(family_commands(family)[name])
             self._built[name] = typer.main.get_command(alone)
         return self._built[name]
 
     def __setitem__(self, name: str, command: Any) -> None:
-        self._infos[name] = None
+        self._families[name] = None
         self._built[name] = command
 
     def __delitem__(self, name: str) -> None:
-        del self._infos[name]
+        del self._families[name]
         self._built.pop(name, None)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._infos
+        return name in self._families
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._infos)
+        return iter(self._families)
 
     def __len__(self) -> int:
-        return len(self._infos)
-
-
-def _command_infos() -> dict[str, CommandInfo]:
-    """Every family's commands by the name typer gives them (a function's name, _ as -)."""
-    return {
-        info.name or info.callback.__name__.lower().replace("_", "-"): info  # type: ignore[union-attr]
-        for family in (loading, reading, catalog, upkeep)
-        for info in family.app.registered_commands
-    }
+        return len(self._families)
 
 
 class _Commands(TyperGroup):
@@ -81,7 +93,7 @@ class _Commands(TyperGroup):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.commands = _LazyCommands(_command_infos())
+        self.commands = _LazyCommands()
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # the names alone: typer's own builds every command to list them
