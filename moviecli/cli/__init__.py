@@ -34,10 +34,10 @@ FAMILIES = {
 
 
 def family_commands(family: str) -> dict[str, CommandInfo]:
-    """A family's commands, imported, by the name typer gives them (a function's name, _ as -)."""
+    """A family's commands, imported, by the name typer gives them (its own rule: a function's name, _ as -)."""
     module = importlib.import_module(f"moviecli.cli.{family}")
     return {
-        info.name or info.callback.__name__.lower().replace("_", "-"): info  # type: ignore[union-attr]
+        info.name or typer.main.get_command_name(info.callback.__name__): info  # type: ignore[union-attr]
         for info in module.app.registered_commands
     }
 
