@@ -235,3 +235,12 @@ def test_large_pages_are_parsed_in_this_process_and_load_as_in_the_workers(
         for name in ("workers.db", "mixed.db")
     ]
     assert exports[0] == exports[1] and exports[0].count('"title"') == 99
+
+
+def test_parsing_workers_run_nicer_than_the_loading_process() -> None:
+    pool = prepare._start_workers(1)
+    try:
+        niceness = pool.submit(os.nice, 0).result()
+    finally:
+        pool.shutdown()
+    assert niceness == min(os.nice(0) + prepare.WORKER_NICENESS, 19)

@@ -425,6 +425,24 @@ def test_read_errors_become_load_errors(tmp_path: Path) -> None:
         files.read_page_bytes(str(tmp_path / "gone.txt"))
 
 
+def test_a_file_is_read_whole_whatever_its_size_said_and_never_past_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "grown.txt"
+    path.write_bytes(b"x" * 200_000)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert files._read_upto(fd, 1_000_000, 10) == b"x" * 200_000  # grew after its fstat said 10 bytes
+        os.lseek(fd, 0, os.SEEK_SET)
+        assert files._read_upto(fd, 1_000, 200_000) == b"x" * 1_000
+    finally:
+        os.close(fd)
+
+
+def test_a_file_is_binary_past_one_control_byte_in_twenty() -> None:
+    assert files.decode_page(b"\x01" * 400 + b"a" * 7_600) == ("\x01" * 400 + "a" * 7_600, "utf-8")
+    with pytest.raises(LoadError, match="binary file, not a text page"):
+        files.decode_page(b"\x01" * 401 + b"a" * 7_599)
+
+
 # Exit codes, --quiet, --strict, progress
 
 

@@ -115,8 +115,7 @@ def read_page(path: str) -> tuple[bytes, os.stat_result | None]:
                 raise LoadError("not a regular file")
             if info.st_size > MAX_PAGE_BYTES:
                 raise _too_large()
-            with open(fd, "rb", closefd=False) as f:
-                data = f.read(MAX_PAGE_BYTES + 1)
+            data = _read_upto(fd, MAX_PAGE_BYTES + 1, info.st_size)
         except OSError as e:
             raise LoadError((e.strerror or str(e)).lower()) from e
         finally:
@@ -124,6 +123,23 @@ def read_page(path: str) -> tuple[bytes, os.stat_result | None]:
     if len(data) > MAX_PAGE_BYTES:
         raise _too_large()
     return data, info
+
+
+def _read_upto(fd: int, limit: int, size: int) -> bytes:
+    """At most `limit` bytes of an open file, read in one go when it is `size` bytes (its fstat).
+
+    A buffered read of `limit` allocated 10 MB for every 20 KB page: 47 us a page against 8 us
+    (measured, issue 15). A file grown since its fstat is read on, up to the limit.
+    """
+    parts: list[bytes] = []
+    got = 0
+    while got < limit:
+        part = os.read(fd, min(max(size + 1 - got, 64 * 1024), limit - got))
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+    return b"".join(parts)
 
 
 def decode_page(data: bytes) -> tuple[str, str]:
@@ -141,7 +157,7 @@ def decode_page(data: bytes) -> tuple[str, str]:
     if not data.strip():
         raise LoadError("empty file")
     sample = data[:8192]
-    if b"\x00" in sample or sum(sample.count(b) for b in _CONTROL_BYTES) > len(sample) // 20:
+    if b"\x00" in sample or len(sample) - len(sample.translate(None, _CONTROL_BYTES)) > len(sample) // 20:
         raise LoadError("binary file, not a text page")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
