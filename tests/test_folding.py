@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import run
 
-from moviecli.db import name_key
+from moviecli.db import fold_letters, name_key
 
 PAGE = """{title} ({year})
 
@@ -100,6 +100,17 @@ def rows(database: Path, *args: str) -> list[dict[str, object]]:
 )
 def test_name_key_folds_case_accents_and_undecomposed_letters(typed: str, folded: str) -> None:
     assert name_key(typed) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Plain ASCII, kept as it is", "Plain ASCII, kept as it is"),
+        ("Søren Łódź Straße Þórir Ærø", "Soren Lódź Strasse THórir AEro"),  # accents stay: the index drops those
+    ],
+)
+def test_fold_letters_folds_only_the_undecomposed_letters(text: str, folded: str) -> None:
+    assert fold_letters(text) == folded
 
 
 @pytest.mark.parametrize(
