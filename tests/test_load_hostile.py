@@ -237,6 +237,22 @@ def test_large_pages_are_parsed_in_this_process_and_load_as_in_the_workers(
     assert exports[0] == exports[1] and exports[0].count('"title"') == 99
 
 
+def test_a_worker_sends_rows_pickled_and_they_unpickle_to_the_rows_parsed_here() -> None:
+    """Parsed pages wait for the writer with their rows pickled (a fifth of the memory): the same rows."""
+    data = [make_page(i).encode() for i in (2, 3)] + [b"not a title page"]
+    parsed = prepare._parse_in_worker(data)
+    for raw, (text, encoding, identity, packed, error) in zip(data, parsed, strict=True):
+        here = prepare._parse_read(prepare.PreparedPage("p.txt"), raw)
+        sent = prepare.PreparedPage("p.txt", text=text, encoding=encoding, identity=identity, packed=packed)
+        assert (text, encoding, identity, error) == (here.text, here.encoding, here.identity, here.error)
+        if here.rows is None:
+            assert packed is None and identity is None
+        else:
+            assert isinstance(packed, bytes) and sent.title_rows() == here.rows
+            assert here.title_rows() is here.rows  # parsed here: not pickled at all
+    assert parsed[2][4] is not None
+
+
 def test_parsing_workers_run_nicer_than_the_loading_process() -> None:
     pool = prepare._start_workers(1)
     try:

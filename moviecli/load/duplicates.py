@@ -95,10 +95,10 @@ def one_per_title(
         return min(files, key=lambda f: (-f.mtime_ns, f.path), default=None)
 
     for page in pages:
-        if page.rows is None or page.path == STDIN:
+        if page.identity is None or page.path == STDIN:
             yield page
             continue
-        identity = page.rows.identity
+        identity = page.identity
         key = _key(identity)
         me = _File(page.path, page.file.mtime_ns if page.file else _mtime(page.path), True)
         rival = chosen.get(key) or holder(identity)

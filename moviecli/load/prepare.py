@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import pickle
 import signal
 import sqlite3
 import threading
@@ -19,7 +20,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 from moviecli import interrupt
 from moviecli.errors import LoadError, ParseError
@@ -27,11 +27,11 @@ from moviecli.load.files import STDIN, decode_page, read_page
 from moviecli.load.unchanged import FileState, current_hashes, known_files, unchanged_unread
 from moviecli.models import Title
 from moviecli.parse import parse_page
-from moviecli.save import TitleRows, title_rows
+from moviecli.save import Identity, TitleRows, title_rows
 
 PARALLEL_FROM = 64  # below this many pages, worker processes cost more than they save
 CHUNK_PAGES = 16  # pages a worker prepares per task
-IN_FLIGHT_CHUNKS = 16  # tasks per worker queued ahead of the writer: workers busy through a batch (writer.MAX_PENDING)
+IN_FLIGHT_CHUNKS = 48  # tasks per worker queued ahead of the writer: workers busy through a batch (writer.MAX_PENDING)
 SCAN_PAGES = 256  # files stat-checked or read and hashed per look-up of known files and hashes
 # Memory is bounded by bytes, not pages: a title page is ~20 KB, but any file up to 10 MB is read,
 # and 80 files of 9.5 MB, counted in pages, held 3.5 GB across the processes (measured, issue 10).
@@ -61,11 +61,20 @@ class PreparedPage:
     text: str = ""
     encoding: str = "utf-8"
     record: Title | None = None  # in this process only: workers send rows, not records
-    rows: TitleRows | None = None  # the record's rows, what the writer writes
+    identity: Identity | None = None  # the title's, once parsed
+    rows: TitleRows | None = None  # the record's rows, what the writer writes (parsed in this process) ...
+    packed: bytes | None = None  # ... or pickled by a worker until written: a fifth of their memory
     error: str | None = None
     unchanged: bool = False
     file: FileState | None = None  # the file as read, to record in page_files (not for stdin)
     supersedes: bool = False  # its title was written earlier in this run from a file that lost to it
+
+    def title_rows(self) -> TitleRows:
+        """The rows to write, unpickled only now when a worker parsed the page."""
+        if self.rows is not None:
+            return self.rows
+        assert self.packed is not None, "a page not parsed has no rows"
+        return TitleRows._make(pickle.loads(self.packed))
 
 
 class _TookTooLong(BaseException):
@@ -206,21 +215,26 @@ def _parse_read(page: PreparedPage, data: bytes) -> PreparedPage:
         page.error = str(e)
     else:
         page.rows = title_rows(page.record)
+        page.identity = page.rows.identity
     return page
 
 
-# What a worker sends back of a page: its text, encoding, rows (a plain tuple, or None) and error.
-_Parsed = tuple[str, str, tuple[Any, ...] | None, str | None]
+# What a worker sends back of a page: its text, encoding, identity, rows (a plain tuple, pickled) and
+# error; the identity and rows are None when it failed.
+_Parsed = tuple[str, str, Identity | None, bytes | None, str | None]
 
 
 def _parse_in_worker(chunk: list[bytes]) -> list[_Parsed]:
     """Pages' bytes parsed, each sent back as plain tuples: a record is ~10x dearer to unpickle than its
     rows, and rows inside PreparedPage objects ~2x dearer than bare (39 -> 22 us a page, issue 15).
+    The rows stay pickled until written (PreparedPage.title_rows): unpickled, a page's rows take ~12 KB,
+    pickled ~2.5 KB, so many more parsed pages can wait for the writer in the same memory.
     The loading process keeps each page's path, hash and file state; only what parsing made comes back."""
     parsed: list[_Parsed] = []
     for data in chunk:
         page = _parse_read(PreparedPage(""), data)
-        parsed.append((page.text, page.encoding, None if page.rows is None else tuple(page.rows), page.error))
+        packed = None if page.rows is None else pickle.dumps(tuple(page.rows), pickle.HIGHEST_PROTOCOL)
+        parsed.append((page.text, page.encoding, page.identity, packed, page.error))
     return parsed
 
 
@@ -305,6 +319,5 @@ def _in_order(
         elif id(page) in local:
             yield _parse_read(page, local.pop(id(page)))
         else:
-            page.text, page.encoding, rows, page.error = next(parsed)
-            page.rows = None if rows is None else TitleRows._make(rows)
+            page.text, page.encoding, page.identity, page.packed, page.error = next(parsed)
             yield page

@@ -32,11 +32,13 @@ BATCH_SECONDS = 1.0
 # Between batches the lock stays free at least this long: SQLite's busy handler retries every
 # 100 ms once it has waited a while, so a waiting run (or `moviecli reparse`) always gets in.
 LOCK_GAP_SECONDS = 0.12
-# Parsed pages waiting for the write lock, at most (~10-20 MB). Enough for the lock gap and a batch:
-# with 256, the pages of a gap filled it in ~60 ms and the load then slept out the rest, and the
-# workers idled through each batch; 20,000 pages took 18.3 s, 13.4 s with 1,024 (and
-# IN_FLIGHT_CHUNKS 4 -> 16), peak 103 -> 125 MB (measured, issue 15).
-MAX_PENDING = 1024
+# Parsed pages waiting for the write lock, at most (~10-20 MB, their rows still pickled). Enough for
+# the lock gap and a batch: with 256, the pages of a gap filled it in ~60 ms and the load then slept
+# out the rest, and the workers idled through each batch; 20,000 pages took 18.3 s, 13.4 s with 1,024
+# (and IN_FLIGHT_CHUNKS 4 -> 16). With 2,048 (and 48), a batch writes what the workers made through
+# the last one and its gap: 28 -> 20 batches, each with its lock gap, 0.94x the wall time at 8 MB
+# more peak memory (3 alternating runs each; measured, issue 15).
+MAX_PENDING = 2048
 # ... and at most this many characters of their text (a record is a few times its text): large
 # pages are bounded by size, not count (issue 10). Each bound lets at least one page through.
 MAX_PENDING_CHARS = 8 * 1024 * 1024
@@ -209,8 +211,7 @@ def _distinct_groups(pages: Sequence[NewPage]) -> list[list[NewPage]]:
 
 
 def _new_page(page: PreparedPage) -> NewPage:
-    assert page.rows is not None
-    return NewPage(page.path, page.sha256, page.text, page.encoding, page.rows)
+    return NewPage(page.path, page.sha256, page.text, page.encoding, page.title_rows())
 
 
 def _count(page: PreparedPage, outcome: Outcome, report: LoadReport, fail: Callable[[Failure], None]) -> bool:
