@@ -31,7 +31,7 @@ from moviecli.save import Identity, TitleRows, title_rows
 
 PARALLEL_FROM = 64  # below this many pages, worker processes cost more than they save
 CHUNK_PAGES = 16  # pages a worker prepares per task
-IN_FLIGHT_CHUNKS = 48  # tasks per worker queued ahead of the writer: workers busy through a batch (writer.MAX_PENDING)
+IN_FLIGHT_CHUNKS = 32  # tasks per worker queued ahead of the writer: workers busy through a batch (writer.MAX_PENDING)
 SCAN_PAGES = 256  # files stat-checked or read and hashed per look-up of known files and hashes
 # Memory is bounded by bytes, not pages: a title page is ~20 KB, but any file up to 10 MB is read,
 # and 80 files of 9.5 MB, counted in pages, held 3.5 GB across the processes (measured, issue 10).

@@ -35,9 +35,9 @@ LOCK_GAP_SECONDS = 0.12
 # Parsed pages waiting for the write lock, at most (~10-20 MB, their rows still pickled). Enough for
 # the lock gap and a batch: with 256, the pages of a gap filled it in ~60 ms and the load then slept
 # out the rest, and the workers idled through each batch; 20,000 pages took 18.3 s, 13.4 s with 1,024
-# (and IN_FLIGHT_CHUNKS 4 -> 16). With 2,048 (and 48), a batch writes what the workers made through
-# the last one and its gap: 28 -> 20 batches, each with its lock gap, 0.94x the wall time at 8 MB
-# more peak memory (3 alternating runs each; measured, issue 15).
+# (and IN_FLIGHT_CHUNKS 4 -> 16). With 2,048 (and 32), a batch writes what the workers made through
+# the last one and its gap: 28 -> 20 batches, and as many lock gaps; 14.5 -> 12.9 s (3 alternating
+# runs each), the same peak at 20,000 pages (their rows wait pickled; measured, issue 15).
 MAX_PENDING = 2048
 # ... and at most this many characters of their text (a record is a few times its text): large
 # pages are bounded by size, not count (issue 10). Each bound lets at least one page through.
