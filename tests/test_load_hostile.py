@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -257,6 +258,11 @@ def test_parsing_workers_run_nicer_than_the_loading_process() -> None:
     pool = prepare._start_workers(1)
     try:
         niceness = pool.submit(os.nice, 0).result()
+        # a worker's deadlines run on its own clock, not on a timer armed for every page
+        alarm = pool.submit(signal.getsignal, signal.SIGALRM).result()
+        clock = pool.submit(signal.getitimer, signal.ITIMER_REAL).result()
     finally:
         pool.shutdown()
     assert niceness == min(os.nice(0) + prepare.WORKER_NICENESS, 19)
+    assert alarm is prepare._tick and clock[1] == prepare.WORKER_TICK_SECONDS
+    assert signal.getsignal(signal.SIGALRM) is not prepare._tick
