@@ -258,11 +258,20 @@ def test_parsing_workers_run_nicer_than_the_loading_process() -> None:
     pool = prepare._start_workers(1)
     try:
         niceness = pool.submit(os.nice, 0).result()
-        # a worker's deadlines run on its own clock, not on a timer armed for every page
+    finally:
+        pool.shutdown()
+    assert niceness == min(os.nice(0) + prepare.WORKER_NICENESS, 19)
+
+
+def test_a_parsing_worker_keeps_its_page_deadlines_by_a_clock_and_this_process_does_not() -> None:
+    """A worker's SIGALRM ticks every second for its life (no timer armed per page); the loading
+    process's own SIGALRM is left as it was (the too-slow-page tests check that both still fire)."""
+    pool = prepare._start_workers(1)
+    try:
         alarm = pool.submit(signal.getsignal, signal.SIGALRM).result()
         clock = pool.submit(signal.getitimer, signal.ITIMER_REAL).result()
     finally:
         pool.shutdown()
-    assert niceness == min(os.nice(0) + prepare.WORKER_NICENESS, 19)
     assert alarm is prepare._tick and clock[1] == prepare.WORKER_TICK_SECONDS
     assert signal.getsignal(signal.SIGALRM) is not prepare._tick
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
